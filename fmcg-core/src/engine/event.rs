@@ -1,0 +1,294 @@
+//! Events: the facts a command produced. State is a fold of events; replaying them rebuilds
+//! it exactly.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{PriceList, Promotion, Sku};
+use crate::engine::state::Settings;
+use crate::facility::{Supplier, Territory, Vehicle, Warehouse};
+use crate::finance::{CreditNote, Invoice, Payment};
+use crate::ids::{
+    CommandId, LocationId, LotId, OrderId, OutletId, PurchaseOrderId, ReceiptId, SkuId, StaffId,
+    StockDocId, SupplierId, SupplierReturnId, WarehouseId,
+};
+use crate::inventory::{ReorderLevel, StockMove};
+use crate::money::Money;
+use crate::order::Order;
+use crate::outlet::Outlet;
+use crate::purchase::PurchaseOrder;
+use crate::staff::Staff;
+
+/// A received lot, as booked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ReceivedLot {
+    /// The SKU.
+    pub sku: SkuId,
+    /// Lot number.
+    pub lot: LotId,
+    /// Expiry.
+    pub expiry: NaiveDate,
+    /// Base units.
+    pub qty: i64,
+}
+
+/// What kind of stock document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StockDocKind {
+    /// Transfer between locations.
+    Transfer,
+    /// Count adjustment.
+    Adjustment,
+    /// Write-off.
+    WriteOff,
+}
+
+/// A fact. JSON: `{"type": "order_submitted", ...}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Event {
+    /// Settings replaced.
+    SettingsUpdated {
+        /// The new settings.
+        settings: Settings,
+    },
+    /// A SKU was registered.
+    SkuCreated {
+        /// The SKU.
+        sku: Sku,
+    },
+    /// A SKU's master data was replaced.
+    SkuUpdated {
+        /// The SKU.
+        sku: Sku,
+    },
+    /// A price list was created or replaced.
+    PriceListSet {
+        /// The price list.
+        price_list: PriceList,
+    },
+    /// A promotion was created or replaced.
+    PromotionSet {
+        /// The promotion.
+        promotion: Promotion,
+    },
+    /// An outlet was registered.
+    OutletCreated {
+        /// The outlet.
+        outlet: Outlet,
+    },
+    /// An outlet's master data was replaced.
+    OutletUpdated {
+        /// The outlet.
+        outlet: Outlet,
+    },
+    /// An outlet's credit limit changed.
+    CreditLimitSet {
+        /// The outlet.
+        outlet_id: OutletId,
+        /// The new limit.
+        credit_limit: Option<Money>,
+        /// The old limit.
+        previous: Option<Money>,
+    },
+    /// A staff member was registered.
+    StaffCreated {
+        /// The person.
+        staff: Staff,
+    },
+    /// A staff record was replaced.
+    StaffUpdated {
+        /// The person.
+        staff: Staff,
+    },
+    /// A warehouse was registered.
+    WarehouseCreated {
+        /// The warehouse.
+        warehouse: Warehouse,
+    },
+    /// A vehicle was registered.
+    VehicleCreated {
+        /// The vehicle.
+        vehicle: Vehicle,
+    },
+    /// A supplier was registered.
+    SupplierCreated {
+        /// The supplier.
+        supplier: Supplier,
+    },
+    /// A territory was registered.
+    TerritoryCreated {
+        /// The territory.
+        territory: Territory,
+    },
+    /// A new lot entered the lot master.
+    LotRegistered {
+        /// The SKU.
+        sku: SkuId,
+        /// Lot number.
+        lot: LotId,
+        /// Expiry.
+        expiry: NaiveDate,
+    },
+    /// Stock moved.
+    StockMoved(StockMove),
+    /// A transfer, adjustment or write-off document was booked (its moves follow).
+    StockDocumentBooked {
+        /// Document id.
+        document_id: StockDocId,
+        /// What kind.
+        kind: StockDocKind,
+        /// Why.
+        reason: String,
+    },
+    /// A reorder level was set or cleared.
+    ReorderLevelSet {
+        /// The location.
+        location: LocationId,
+        /// The SKU.
+        sku: SkuId,
+        /// The rule; `None` clears it.
+        level: Option<ReorderLevel>,
+    },
+    /// A purchase order was placed.
+    PurchaseOrderCreated {
+        /// The purchase order.
+        purchase_order: PurchaseOrder,
+    },
+    /// Goods were received against a purchase order (receipt moves follow).
+    GoodsReceived {
+        /// Receipt id.
+        receipt_id: ReceiptId,
+        /// The purchase order.
+        purchase_order_id: PurchaseOrderId,
+        /// The warehouse.
+        warehouse: WarehouseId,
+        /// The warehouse's local date.
+        received_on: NaiveDate,
+        /// Lots received.
+        lines: Vec<ReceivedLot>,
+    },
+    /// A purchase order was closed.
+    PurchaseOrderClosed {
+        /// The purchase order.
+        purchase_order_id: PurchaseOrderId,
+    },
+    /// Goods went back to a supplier (moves follow).
+    ReturnedToSupplier {
+        /// Return id.
+        return_id: SupplierReturnId,
+        /// The supplier.
+        supplier: SupplierId,
+        /// The purchase order, if any.
+        purchase_order_id: Option<PurchaseOrderId>,
+        /// Why.
+        reason: String,
+    },
+    /// An order draft was saved (or replaced).
+    OrderDraftSaved {
+        /// The draft.
+        order: Order,
+    },
+    /// An order was submitted: `allocated` when no approval is needed, else `submitted`
+    /// (waiting, stock held). Reservation moves follow.
+    OrderSubmitted {
+        /// The order as priced and allocated.
+        order: Order,
+    },
+    /// An order held for approval was approved (and is now allocated).
+    OrderApproved {
+        /// The order.
+        order_id: OrderId,
+        /// The approver.
+        by: StaffId,
+    },
+    /// An order held for approval was rejected (release moves follow).
+    OrderRejected {
+        /// The order.
+        order_id: OrderId,
+        /// The approver.
+        by: StaffId,
+        /// Why.
+        reason: String,
+    },
+    /// An order was cancelled (release moves follow).
+    OrderCancelled {
+        /// The order.
+        order_id: OrderId,
+        /// Who cancelled it.
+        by: StaffId,
+        /// Why.
+        reason: String,
+    },
+    /// An invoice was issued.
+    InvoiceIssued {
+        /// The invoice.
+        invoice: Invoice,
+    },
+    /// A credit note was issued.
+    CreditNoteIssued {
+        /// The credit note.
+        credit_note: CreditNote,
+    },
+    /// A payment was recorded and applied.
+    PaymentRecorded {
+        /// The payment with its allocations.
+        payment: Payment,
+    },
+}
+
+impl Event {
+    /// The event's `type` tag (`"order_submitted"`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::SettingsUpdated { .. } => "settings_updated",
+            Event::SkuCreated { .. } => "sku_created",
+            Event::SkuUpdated { .. } => "sku_updated",
+            Event::PriceListSet { .. } => "price_list_set",
+            Event::PromotionSet { .. } => "promotion_set",
+            Event::OutletCreated { .. } => "outlet_created",
+            Event::OutletUpdated { .. } => "outlet_updated",
+            Event::CreditLimitSet { .. } => "credit_limit_set",
+            Event::StaffCreated { .. } => "staff_created",
+            Event::StaffUpdated { .. } => "staff_updated",
+            Event::WarehouseCreated { .. } => "warehouse_created",
+            Event::VehicleCreated { .. } => "vehicle_created",
+            Event::SupplierCreated { .. } => "supplier_created",
+            Event::TerritoryCreated { .. } => "territory_created",
+            Event::LotRegistered { .. } => "lot_registered",
+            Event::StockMoved(_) => "stock_moved",
+            Event::StockDocumentBooked { .. } => "stock_document_booked",
+            Event::ReorderLevelSet { .. } => "reorder_level_set",
+            Event::PurchaseOrderCreated { .. } => "purchase_order_created",
+            Event::GoodsReceived { .. } => "goods_received",
+            Event::PurchaseOrderClosed { .. } => "purchase_order_closed",
+            Event::ReturnedToSupplier { .. } => "returned_to_supplier",
+            Event::OrderDraftSaved { .. } => "order_draft_saved",
+            Event::OrderSubmitted { .. } => "order_submitted",
+            Event::OrderApproved { .. } => "order_approved",
+            Event::OrderRejected { .. } => "order_rejected",
+            Event::OrderCancelled { .. } => "order_cancelled",
+            Event::InvoiceIssued { .. } => "invoice_issued",
+            Event::CreditNoteIssued { .. } => "credit_note_issued",
+            Event::PaymentRecorded { .. } => "payment_recorded",
+        }
+    }
+}
+
+/// An event with its sequence number and the command that produced it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct EventRecord {
+    /// Position in the engine's total order of events, from 1, without gaps.
+    pub seq: u64,
+    /// The command that produced it.
+    pub command_id: CommandId,
+    /// Who acted.
+    pub actor: StaffId,
+    /// When the command was recorded on the device.
+    pub recorded_at: DateTime<Utc>,
+    /// The fact.
+    pub event: Event,
+}

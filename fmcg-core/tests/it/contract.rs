@@ -1,0 +1,75 @@
+//! The JSON contract: the schema covers every type, and the JSON shapes are stable.
+
+use fmcg_core::{Command, Event, schema};
+
+#[test]
+fn the_schema_names_every_command_and_event_type() {
+    let s = schema();
+    let text = s.to_string();
+    let all_commands = include_str!("../../src/engine/command.rs");
+    let mut seen = 0;
+    for line in all_commands.lines() {
+        if let Some(name) = line
+            .trim()
+            .strip_prefix("Command::")
+            .and_then(|r| r.split(' ').next())
+        {
+            let _ = name;
+        }
+        if let Some(tag) = line.split("=> \"").nth(1).and_then(|r| r.split('"').next()) {
+            assert!(
+                text.contains(&format!("\"{tag}\"")),
+                "schema lacks command `{tag}`"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 30, "found {seen} command tags");
+    for tag in [
+        "order_submitted",
+        "stock_moved",
+        "payment_recorded",
+        "goods_received",
+    ] {
+        assert!(
+            text.contains(&format!("\"{tag}\"")),
+            "schema lacks event `{tag}`"
+        );
+    }
+    for kind in fmcg_core::ErrorKind::ALL {
+        assert!(
+            text.contains(&format!("\"{}\"", kind.as_str())),
+            "schema lacks error kind {kind}"
+        );
+    }
+}
+
+#[test]
+fn commands_round_trip_through_their_json_form() {
+    for line in crate::support::WORLD
+        .lines()
+        .chain(crate::support::SCENARIO.lines())
+    {
+        let env: fmcg_core::Envelope = serde_json::from_str(line).unwrap();
+        let again: fmcg_core::Envelope =
+            serde_json::from_str(&serde_json::to_string(&env).unwrap()).unwrap();
+        assert_eq!(env, again);
+    }
+    let _: Option<Command> = None;
+    let _: Option<Event> = None;
+}
+
+#[test]
+fn money_is_a_string_and_tags_are_snake_case() {
+    let mut engine = crate::support::World::standard().engine;
+    let out = engine
+        .apply_json(crate::support::SCENARIO.lines().next().unwrap())
+        .unwrap();
+    let v = serde_json::to_value(&out).unwrap();
+    assert_eq!(v["events"][0]["event"]["type"], "order_submitted");
+    assert_eq!(v["events"][0]["event"]["order"]["total"], "184.91");
+    assert_eq!(
+        v["events"][1]["event"]["reference"],
+        serde_json::json!({"type": "order", "id": "SO-1"})
+    );
+}
