@@ -228,8 +228,15 @@ impl Inventory {
 #[derive(Debug)]
 pub struct StockDraft<'a> {
     base: &'a Inventory,
-    delta: BTreeMap<(LocationId, SkuId, LotId), StockLevel>,
+    delta: BTreeMap<(LocationId, SkuId), BTreeMap<LotId, StockLevel>>,
     moves: Vec<StockMove>,
+}
+
+fn add(a: StockLevel, b: StockLevel) -> StockLevel {
+    StockLevel {
+        on_hand: a.on_hand.saturating_add(b.on_hand),
+        reserved: a.reserved.saturating_add(b.reserved),
+    }
 }
 
 impl<'a> StockDraft<'a> {
@@ -245,16 +252,17 @@ impl<'a> StockDraft<'a> {
     /// The level as if the draft's moves had happened.
     pub fn level(&self, location: &LocationId, sku: &SkuId, lot: &LotId) -> StockLevel {
         let base = self.base.level(location, sku, lot);
-        match self
-            .delta
-            .get(&(location.clone(), sku.clone(), lot.clone()))
-        {
-            Some(d) => StockLevel {
-                on_hand: base.on_hand.saturating_add(d.on_hand),
-                reserved: base.reserved.saturating_add(d.reserved),
-            },
+        match self.delta_of(location, sku).and_then(|d| d.get(lot)) {
+            Some(d) => add(base, *d),
             None => base,
         }
+    }
+
+    fn delta_of(&self, location: &LocationId, sku: &SkuId) -> Option<&BTreeMap<LotId, StockLevel>> {
+        if self.delta.is_empty() {
+            return None;
+        }
+        self.delta.get(&(location.clone(), sku.clone()))
     }
 
     /// Adds a move after checking it keeps `on_hand ≥ 0` and `0 ≤ reserved ≤ on_hand`.
@@ -295,10 +303,17 @@ impl<'a> StockDraft<'a> {
         }
         let d = self
             .delta
-            .entry((m.location.clone(), m.sku.clone(), m.lot.clone()))
+            .entry((m.location.clone(), m.sku.clone()))
+            .or_default()
+            .entry(m.lot.clone())
             .or_default();
-        d.on_hand = d.on_hand.saturating_add(m.on_hand_delta());
-        d.reserved = d.reserved.saturating_add(m.reserved_delta());
+        *d = add(
+            *d,
+            StockLevel {
+                on_hand: m.on_hand_delta(),
+                reserved: m.reserved_delta(),
+            },
+        );
         self.moves.push(m);
         Ok(())
     }
@@ -306,26 +321,27 @@ impl<'a> StockDraft<'a> {
     /// The lots of `sku` at `location` with stock, as (lot, expiry, level), in FEFO order:
     /// earliest expiry first, then lot id. Unknown expiry sorts last.
     pub fn lots(&self, location: &LocationId, sku: &SkuId) -> Vec<(LotId, NaiveDate, StockLevel)> {
-        let mut ids: Vec<&LotId> = self
-            .base
-            .levels
-            .get(location)
-            .and_then(|s| s.get(sku))
-            .map(|l| l.keys().collect())
-            .unwrap_or_default();
-        for (loc, s, lot) in self.delta.keys() {
-            if loc == location && s == sku && !ids.contains(&lot) {
-                ids.push(lot);
+        let base = self.base.levels.get(location).and_then(|s| s.get(sku));
+        let delta = self.delta_of(location, sku);
+        let info = self.base.lots.get(sku);
+        let expiry = |lot: &LotId| {
+            info.and_then(|i| i.get(lot))
+                .map_or(NaiveDate::MAX, |l| l.expiry)
+        };
+        let mut out: Vec<(LotId, NaiveDate, StockLevel)> = Vec::new();
+        for (lot, level) in base.into_iter().flatten() {
+            let level = match delta.and_then(|d| d.get(lot)) {
+                Some(d) => add(*level, *d),
+                None => *level,
+            };
+            out.push((lot.clone(), expiry(lot), level));
+        }
+        for (lot, d) in delta.into_iter().flatten() {
+            if base.is_none_or(|b| !b.contains_key(lot)) {
+                out.push((lot.clone(), expiry(lot), *d));
             }
         }
-        let mut out: Vec<(LotId, NaiveDate, StockLevel)> = ids
-            .into_iter()
-            .map(|lot| {
-                let expiry = self.base.expiry(sku, lot).unwrap_or(NaiveDate::MAX);
-                (lot.clone(), expiry, self.level(location, sku, lot))
-            })
-            .filter(|(_, _, l)| l.on_hand > 0)
-            .collect();
+        out.retain(|(_, _, l)| l.on_hand > 0);
         out.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
         out
     }

@@ -35,9 +35,15 @@ const PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
 /// let line = price.checked_mul_qty(3).unwrap(); // 3.015
 /// assert_eq!(line.round().to_string(), "3.02"); // half-even at the cent
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Money(Decimal);
+
+impl Default for Money {
+    fn default() -> Money {
+        Money::ZERO
+    }
+}
 
 impl Money {
     /// Zero.

@@ -1,7 +1,7 @@
 //! Sales orders: drafts, submission (pricing, promotions, FEFO reservation, credit and floor
 //! checks), approval, rejection, cancellation.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use crate::access::{Action, Target};
 use crate::catalog::{LinePrice, PricingContext};
@@ -10,11 +10,12 @@ use crate::engine::decide::{Ctx, check_lines};
 use crate::engine::event::Event;
 use crate::engine::state::CreditPolicy;
 use crate::error::{Entity, Error, Result};
-use crate::ids::{LocationId, OrderId, SkuId};
+use crate::ids::{LocationId, LotId, OrderId, SkuId};
 use crate::inventory::{MoveKind, MoveRef, StockDraft, StockMove};
 use crate::money::Money;
 use crate::order::{ApprovalReason, LotQty, Order, OrderLine, OrderStatus};
 use crate::outlet::{Outlet, OutletStatus};
+use crate::quantity::to_base_units;
 use crate::text::{MAX_LONG_TEXT, check_name, check_text};
 
 /// An order as priced, before stock and credit.
@@ -44,7 +45,7 @@ fn price(ctx: &Ctx<'_>, input: &OrderInput, outlet: &Outlet) -> Result<Priced> {
                 format!("`{}` is not active", sku.id),
             ));
         }
-        let qty = ctx.base_qty(&l.sku, l.qty, l.pack.as_deref())?;
+        let qty = to_base_units(&sku.packs, l.qty, l.pack.as_deref())?;
         if let Some(p) = l.unit_price {
             p.check("lines.unit_price", false)?;
         }
@@ -183,36 +184,48 @@ pub(super) fn submit(ctx: &Ctx<'_>, input: &OrderInput) -> Result<Vec<Event>> {
     let on = input.delivery_date.map_or(today, |d| d.max(today));
     let reference = MoveRef::Order(input.order_id.clone());
     let mut draft = StockDraft::new(&ctx.state.inventory);
-    let mut need: BTreeMap<&SkuId, i64> = BTreeMap::new();
+    // Reserve per SKU for the whole order (one FEFO plan, one move per lot), then hand
+    // the planned lots to the lines in order.
+    let mut need: BTreeMap<SkuId, i64> = BTreeMap::new();
     for l in &priced.lines {
-        let n = need.entry(&l.sku).or_default();
+        let n = need.entry(l.sku.clone()).or_default();
         *n = n.saturating_add(l.qty_ordered);
     }
+    let mut plans: BTreeMap<SkuId, VecDeque<(LotId, i64)>> = BTreeMap::new();
     for (sku, requested) in need {
-        let available = draft.available(&location, sku, on);
-        if available < requested {
-            return Err(Error::InsufficientStock {
-                sku: sku.to_string(),
-                location: location.to_string(),
-                requested,
-                available,
-            });
-        }
-    }
-    for line in &mut priced.lines {
-        let plan = draft.fefo(&location, &line.sku, line.qty_ordered, on)?;
-        for (lot, qty) in plan {
+        let plan = draft.fefo(&location, &sku, requested, on)?;
+        for (lot, qty) in &plan {
             draft.push(StockMove {
                 kind: MoveKind::Reservation,
                 location: location.clone(),
-                sku: line.sku.clone(),
+                sku: sku.clone(),
                 lot: lot.clone(),
-                delta: qty,
+                delta: *qty,
                 reference: reference.clone(),
             })?;
-            line.lots.push(LotQty { lot, qty });
         }
-        line.qty_allocated = line.qty_ordered;
+        plans.insert(sku, plan.into());
+    }
+    for line in &mut priced.lines {
+        let mut left = line.qty_ordered;
+        if let Some(queue) = plans.get_mut(&line.sku) {
+            while left > 0 {
+                let Some(front) = queue.front_mut() else {
+                    break;
+                };
+                let take = left.min(front.1);
+                line.lots.push(LotQty {
+                    lot: front.0.clone(),
+                    qty: take,
+                });
+                left -= take;
+                front.1 -= take;
+                if front.1 == 0 {
+                    queue.pop_front();
+                }
+            }
+        }
+        line.qty_allocated = line.qty_ordered - left;
     }
     let total = priced.net.checked_add(priced.tax)?;
     if let Some(limit) = outlet.credit_limit {
@@ -262,7 +275,8 @@ fn decidable<'a>(ctx: &Ctx<'a>, id: &OrderId, operation: &str) -> Result<&'a Ord
     Ok(order)
 }
 
-/// Release moves for every lot an order holds.
+/// Release moves for every lot an order holds: one per (SKU, lot), mirroring the
+/// reservation made at submission.
 fn releases(ctx: &Ctx<'_>, order: &Order) -> Result<Vec<Event>> {
     let holds = matches!(
         order.status,
@@ -270,18 +284,23 @@ fn releases(ctx: &Ctx<'_>, order: &Order) -> Result<Vec<Event>> {
     );
     let mut draft = StockDraft::new(&ctx.state.inventory);
     if holds {
-        let reference = MoveRef::Order(order.id.clone());
+        let mut held: BTreeMap<(&SkuId, &LotId), i64> = BTreeMap::new();
         for line in order.lines.iter().filter(|l| l.qty_allocated > 0) {
             for lq in &line.lots {
-                draft.push(StockMove {
-                    kind: MoveKind::Release,
-                    location: order.warehouse.clone(),
-                    sku: line.sku.clone(),
-                    lot: lq.lot.clone(),
-                    delta: -lq.qty,
-                    reference: reference.clone(),
-                })?;
+                let q = held.entry((&line.sku, &lq.lot)).or_default();
+                *q = q.saturating_add(lq.qty);
             }
+        }
+        let reference = MoveRef::Order(order.id.clone());
+        for ((sku, lot), qty) in held {
+            draft.push(StockMove {
+                kind: MoveKind::Release,
+                location: order.warehouse.clone(),
+                sku: sku.clone(),
+                lot: lot.clone(),
+                delta: -qty,
+                reference: reference.clone(),
+            })?;
         }
     }
     Ok(draft
