@@ -320,7 +320,7 @@ impl<'a> StockDraft<'a> {
 
     /// The lots of `sku` at `location` with stock, as (lot, expiry, level), in FEFO order:
     /// earliest expiry first, then lot id. Unknown expiry sorts last.
-    pub fn lots(&self, location: &LocationId, sku: &SkuId) -> Vec<(LotId, NaiveDate, StockLevel)> {
+    pub fn lots(&self, location: &LocationId, sku: &SkuId) -> Vec<(&LotId, NaiveDate, StockLevel)> {
         let base = self.base.levels.get(location).and_then(|s| s.get(sku));
         let delta = self.delta_of(location, sku);
         let info = self.base.lots.get(sku);
@@ -328,21 +328,21 @@ impl<'a> StockDraft<'a> {
             info.and_then(|i| i.get(lot))
                 .map_or(NaiveDate::MAX, |l| l.expiry)
         };
-        let mut out: Vec<(LotId, NaiveDate, StockLevel)> = Vec::new();
+        let mut out: Vec<(&LotId, NaiveDate, StockLevel)> = Vec::new();
         for (lot, level) in base.into_iter().flatten() {
             let level = match delta.and_then(|d| d.get(lot)) {
                 Some(d) => add(*level, *d),
                 None => *level,
             };
-            out.push((lot.clone(), expiry(lot), level));
+            out.push((lot, expiry(lot), level));
         }
         for (lot, d) in delta.into_iter().flatten() {
             if base.is_none_or(|b| !b.contains_key(lot)) {
-                out.push((lot.clone(), expiry(lot), *d));
+                out.push((lot, expiry(lot), *d));
             }
         }
         out.retain(|(_, _, l)| l.on_hand > 0);
-        out.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+        out.sort_unstable_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)));
         out
     }
 
@@ -377,7 +377,7 @@ impl<'a> StockDraft<'a> {
                 continue;
             }
             let take = left.min(level.available());
-            plan.push((lot, take));
+            plan.push((lot.clone(), take));
             left -= take;
         }
         if left > 0 {
