@@ -553,7 +553,7 @@ pub fn run(out: &Path, seed: u64) -> Result<(), Box<dyn std::error::Error>> {
     summary(engine.engine())?;
     println!(
         "  journal: {} bytes, {} events; took {:.2} s",
-        engine.journal().len(),
+        engine.journal().map_or(0, fmcg_core::journal::Journal::len),
         engine.engine().last_seq(),
         started.elapsed().as_secs_f64()
     );

@@ -51,6 +51,31 @@ pub enum FsyncPolicy {
     Never,
 }
 
+impl std::str::FromStr for FsyncPolicy {
+    type Err = Error;
+
+    /// `"always"`, `"never"`, or a number of events (`"1000"`): how hosts spell the policy.
+    ///
+    /// ```
+    /// use fmcg_core::FsyncPolicy;
+    /// assert_eq!("1000".parse::<FsyncPolicy>().unwrap(), FsyncPolicy::EveryEvents(1000));
+    /// assert!("sometimes".parse::<FsyncPolicy>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<FsyncPolicy> {
+        match s {
+            "always" => Ok(FsyncPolicy::Always),
+            "never" => Ok(FsyncPolicy::Never),
+            n => match n.parse::<u64>() {
+                Ok(n) if n > 0 => Ok(FsyncPolicy::EveryEvents(n)),
+                _ => Err(Error::invalid(
+                    "fsync",
+                    format!("`{n}` is not `always`, `never` or a positive number of events"),
+                )),
+            },
+        }
+    }
+}
+
 /// What opening a journal found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Recovery {
@@ -290,7 +315,7 @@ fn sync_dir(path: &Path) -> Result<()> {
 #[derive(Debug)]
 pub struct JournaledEngine {
     engine: Engine,
-    journal: Journal,
+    journal: Option<Journal>,
 }
 
 impl JournaledEngine {
@@ -352,7 +377,22 @@ impl JournaledEngine {
             policy,
             unsynced_events: 0,
         };
-        Ok((JournaledEngine { engine, journal }, recovery))
+        Ok((
+            JournaledEngine {
+                engine,
+                journal: Some(journal),
+            },
+            recovery,
+        ))
+    }
+
+    /// An engine kept in memory only: the same interface with no file behind it, so a host
+    /// can hold one type whether or not it persists.
+    pub fn in_memory(engine: Engine) -> JournaledEngine {
+        JournaledEngine {
+            engine,
+            journal: None,
+        }
     }
 
     /// Applies a command: decided, written to the journal, then committed. If the write
@@ -364,7 +404,9 @@ impl JournaledEngine {
         match self.engine.prepare(envelope)? {
             Prepared::Duplicate(outcome) => Ok(outcome),
             Prepared::New(commit) => {
-                self.journal.append(&commit)?;
+                if let Some(journal) = &mut self.journal {
+                    journal.append(&commit)?;
+                }
                 self.engine.commit(commit)
             }
         }
@@ -375,38 +417,41 @@ impl JournaledEngine {
         &self.engine
     }
 
-    /// The journal.
-    pub fn journal(&self) -> &Journal {
-        &self.journal
+    /// The journal, unless the engine is [in memory](JournaledEngine::in_memory).
+    pub fn journal(&self) -> Option<&Journal> {
+        self.journal.as_ref()
     }
 
-    /// Forces appended frames to stable storage.
+    /// Forces appended frames to stable storage (nothing to do in memory).
     ///
     /// # Errors
     /// [`Error::Io`] when the sync fails.
     pub fn sync(&mut self) -> Result<()> {
-        self.journal.sync()
+        self.journal.as_mut().map_or(Ok(()), Journal::sync)
     }
 
     /// Writes a snapshot of everything atomically, then starts the journal afresh (also
     /// atomically). A crash between the two leaves frames the snapshot already holds; they
-    /// are skipped on open.
+    /// are skipped on open. In memory there is nothing to do.
     ///
     /// # Errors
     /// [`Error::Io`] when a write fails.
     pub fn checkpoint(&mut self) -> Result<()> {
-        self.journal.sync()?;
+        let Some(journal) = &mut self.journal else {
+            return Ok(());
+        };
+        journal.sync()?;
         let bytes = self.engine.snapshot_bytes()?;
-        write_atomic(&snapshot_path(&self.journal.path), &bytes)?;
-        write_atomic(&self.journal.path, &header())?;
+        write_atomic(&snapshot_path(&journal.path), &bytes)?;
+        write_atomic(&journal.path, &header())?;
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
-            .open(&self.journal.path)
+            .open(&journal.path)
             .map_err(|e| io(&e))?;
         file.seek(SeekFrom::End(0)).map_err(|e| io(&e))?;
-        self.journal.file = file;
-        self.journal.len = HEADER_LEN;
+        journal.file = file;
+        journal.len = HEADER_LEN;
         Ok(())
     }
 }

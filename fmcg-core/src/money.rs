@@ -35,9 +35,38 @@ const PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
 /// let line = price.checked_mul_qty(3).unwrap(); // 3.015
 /// assert_eq!(line.round().to_string(), "3.02"); // half-even at the cent
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(transparent)]
 pub struct Money(Decimal);
+
+/// The newtype-struct name [`Money`] serializes under. JSON and JS serializers ignore it
+/// (the value is a decimal string); a host serializer may use it to produce its native
+/// decimal type (Python's `decimal.Decimal`).
+pub const MONEY_TOKEN: &str = "fmcg::Money";
+
+/// The newtype-struct name [`Rate`] serializes under (see [`MONEY_TOKEN`]).
+pub const RATE_TOKEN: &str = "fmcg::Rate";
+
+/// A decimal serialized as its plain string form, without allocating.
+struct AsStr(Decimal);
+
+impl Serialize for AsStr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_newtype_struct(MONEY_TOKEN, &AsStr(self.0))
+    }
+}
+
+impl Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_newtype_struct(RATE_TOKEN, &AsStr(self.0))
+    }
+}
 
 impl Default for Money {
     fn default() -> Money {
@@ -226,7 +255,7 @@ impl JsonSchema for Money {
 }
 
 /// A dimensionless decimal rate: a tax rate or a discount as a fraction (`"0.13"` = 13 %).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize)]
 #[serde(transparent)]
 pub struct Rate(Decimal);
 

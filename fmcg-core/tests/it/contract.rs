@@ -73,3 +73,40 @@ fn money_is_a_string_and_tags_are_snake_case() {
         serde_json::json!({"type": "order", "id": "SO-1"})
     );
 }
+
+/// The error vectors every host runs (`fixtures/error_cases.json`): each case's command
+/// fails with the expected kind and fields, and changes nothing.
+#[test]
+fn the_shared_error_cases_give_their_kind_and_fields() {
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("../../../fixtures/error_cases.json")).unwrap();
+    assert_eq!(cases.len(), 8);
+    let at = "2026-03-02T03:00:00Z".parse().unwrap();
+    for case in &cases {
+        let name = case["name"].as_str().unwrap();
+        let mut w = crate::support::World::standard();
+        for (i, step) in case["setup"].as_array().unwrap().iter().enumerate() {
+            let env = crate::support::envelope(
+                &format!("setup-{i}"),
+                step["actor"].as_str().unwrap(),
+                at,
+                step["command"].clone(),
+            );
+            w.engine.apply(env).unwrap();
+        }
+        let id = case["command_id"].as_str().unwrap_or("case-1");
+        let env = crate::support::envelope(
+            id,
+            case["actor"].as_str().unwrap(),
+            at,
+            case["command"].clone(),
+        );
+        let before = crate::support::state_json(&w.engine);
+        let err = w.engine.apply(env).expect_err(name);
+        let got = err.to_json();
+        for (k, v) in case["expect"].as_object().unwrap() {
+            assert_eq!(&got[k], v, "{name}: field `{k}` in {got}");
+        }
+        assert_eq!(crate::support::state_json(&w.engine), before, "{name}");
+    }
+}

@@ -1,0 +1,122 @@
+//! Python bindings of the fmcg engine: `import fmcg`.
+//!
+//! Every function converts its arguments with [`convert`], makes one `fmcg_core` call
+//! (without the GIL where it may take long) and converts the result back; errors map to
+//! Python exceptions once, in [`errors`].
+
+mod convert;
+mod errors;
+
+use std::path::PathBuf;
+
+use fmcg_core::{Engine, Envelope, FsyncPolicy, JournaledEngine, Query, StaffId};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+/// The fmcg engine: apply commands, query state, read events.
+///
+/// `Engine()` keeps everything in memory; `Engine.open(path)` keeps a journal file.
+#[pyclass(module = "fmcg._fmcg", name = "Engine")]
+pub struct PyEngine {
+    inner: JournaledEngine,
+}
+
+#[pymethods]
+impl PyEngine {
+    /// An empty engine in memory. Its first command must register an admin.
+    #[new]
+    fn new() -> PyEngine {
+        PyEngine {
+            inner: JournaledEngine::in_memory(Engine::new()),
+        }
+    }
+
+    /// Opens (or creates) a journal file and replays it. `fsync` is `"always"`, `"never"`
+    /// or a number of events between syncs.
+    #[staticmethod]
+    #[pyo3(signature = (path, fsync = "always"))]
+    fn open(py: Python<'_>, path: PathBuf, fsync: &str) -> PyResult<PyEngine> {
+        let policy: FsyncPolicy = fsync.parse().map_err(|e| errors::to_py(py, &e))?;
+        let (inner, _) = py
+            .detach(|| JournaledEngine::open(&path, policy))
+            .map_err(|e| errors::to_py(py, &e))?;
+        Ok(PyEngine { inner })
+    }
+
+    /// Applies a command envelope (a dict in the JSON contract) and returns the outcome.
+    fn apply<'py>(&mut self, py: Python<'py>, envelope: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let envelope: Envelope = convert::from_py(envelope)?;
+        let outcome = py
+            .detach(|| self.inner.apply(envelope))
+            .map_err(|e| errors::to_py(py, &e))?;
+        convert::to_py(py, &outcome)
+    }
+
+    /// Answers a query (a dict in the JSON contract) as `actor`, within their scope.
+    fn query<'py>(
+        &self,
+        py: Python<'py>,
+        actor: &Bound<'py, PyAny>,
+        query: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let actor: StaffId = convert::from_py(actor)?;
+        let query: Query = convert::from_py(query)?;
+        let result = py
+            .detach(|| self.inner.engine().query(&actor, &query))
+            .map_err(|e| errors::to_py(py, &e))?;
+        convert::to_py(py, &result)
+    }
+
+    /// The events with a sequence number greater than `seq`, in order.
+    fn events_since<'py>(&self, py: Python<'py>, seq: u64) -> PyResult<Bound<'py, PyAny>> {
+        let events = py.detach(|| self.inner.engine().events_since(seq));
+        convert::to_py(py, &events)
+    }
+
+    /// Sequence number of the last event (0 when empty).
+    #[getter]
+    fn last_seq(&self) -> u64 {
+        self.inner.engine().last_seq()
+    }
+
+    /// The whole history as bytes, for `Engine.restore`.
+    fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = py
+            .detach(|| self.inner.engine().snapshot_bytes())
+            .map_err(|e| errors::to_py(py, &e))?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// An in-memory engine rebuilt from `Engine.snapshot()` bytes (checked on the way in).
+    #[staticmethod]
+    fn restore(py: Python<'_>, data: &[u8]) -> PyResult<PyEngine> {
+        let engine = py
+            .detach(|| Engine::restore_bytes(data))
+            .map_err(|e| errors::to_py(py, &e))?;
+        Ok(PyEngine {
+            inner: JournaledEngine::in_memory(engine),
+        })
+    }
+
+    /// Forces journal writes to stable storage (nothing to do in memory).
+    fn sync(&mut self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| self.inner.sync())
+            .map_err(|e| errors::to_py(py, &e))
+    }
+}
+
+/// The JSON Schema of the contract: commands, events, outcomes, queries, errors.
+#[pyfunction]
+fn schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    convert::to_py(py, &fmcg_core::schema())
+}
+
+/// The compiled part of the `fmcg` package.
+#[pymodule]
+fn _fmcg(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyEngine>()?;
+    m.add_function(wrap_pyfunction!(schema, m)?)?;
+    errors::register(m)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
