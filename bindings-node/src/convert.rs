@@ -1,0 +1,35 @@
+//! The one conversion pair between JS values and the JSON contract.
+//!
+//! In: a JS value becomes a `serde_json::Value` through N-API (bounded in depth and size),
+//! then the contract type through serde, so every mistake is the core's `invalid_input`.
+//! Out: a core value becomes a `serde_json::Value` (money as decimal strings), which
+//! N-API turns into plain JS objects.
+
+use fmcg_core::Error;
+use napi::bindgen_prelude::{FromNapiValue, JsValue, Unknown};
+use napi::Env;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::errors;
+
+/// Converts a JS value in the contract's form into `T`.
+///
+/// # Errors
+/// The core's `invalid_input`, as a JS error, for anything not in the form.
+pub fn from_js<T: DeserializeOwned>(env: &Env, value: &Unknown<'_>) -> napi::Result<T> {
+    // SAFETY: `value` is a live handle of the current call's `env`; the conversion only
+    // reads it, and napi bounds its depth and node count.
+    #[expect(unsafe_code, reason = "N-API's JSON conversion is an unsafe fn")]
+    let json = unsafe { serde_json::Value::from_napi_value(env.raw(), value.raw()) }
+        .map_err(|e| errors::to_js(env, &Error::invalid("value", e.reason)))?;
+    serde_json::from_value(json).map_err(|e| errors::to_js(env, &Error::json(&e)))
+}
+
+/// Converts a core value into its JSON contract form for JS.
+///
+/// # Errors
+/// Never for contract types; a JS error if serialization fails.
+pub fn to_js<T: Serialize>(env: &Env, value: &T) -> napi::Result<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| errors::to_js(env, &Error::json(&e)))
+}

@@ -1,0 +1,194 @@
+//! Node.js bindings of the fmcg engine: `@fmcg/core`.
+//!
+//! Every function converts its arguments with [`convert`], makes one `fmcg_core` call and
+//! converts the result back; errors become JS errors once, in [`errors`]. Calls that may
+//! take long have an async twin that runs off the event loop and returns a Promise.
+
+mod convert;
+mod errors;
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use fmcg_core::{Engine as CoreEngine, Envelope, FsyncPolicy, JournaledEngine, Outcome, Query, QueryResult, StaffId};
+use napi::bindgen_prelude::{AsyncTask, Buffer, Unknown};
+use napi::{Env, ScopedTask, Task};
+use napi_derive::napi;
+
+type Shared = Arc<Mutex<JournaledEngine>>;
+
+fn lock(inner: &Shared) -> MutexGuard<'_, JournaledEngine> {
+    // A panic cannot happen inside the core on input; if one ever did, the engine it left
+    // is still consistent (decide never mutates), so keep serving it.
+    inner.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The fmcg engine: apply commands, query state, read events.
+#[napi]
+pub struct Engine {
+    inner: Shared,
+}
+
+#[napi]
+impl Engine {
+    /// An empty engine in memory. Its first command must register an admin.
+    #[napi(constructor)]
+    pub fn new() -> Engine {
+        Engine::from(JournaledEngine::in_memory(CoreEngine::new()))
+    }
+
+    /// Opens (or creates) a journal file and replays it, off the event loop. `fsync` is
+    /// `"always"` (default), `"never"` or a number of events between syncs.
+    #[napi(ts_return_type = "Promise<Engine>")]
+    pub fn open(env: Env, path: String, fsync: Option<String>) -> napi::Result<AsyncTask<OpenTask>> {
+        let policy: FsyncPolicy = fsync
+            .as_deref()
+            .unwrap_or("always")
+            .parse()
+            .map_err(|e| errors::to_js(&env, &e))?;
+        Ok(AsyncTask::new(OpenTask { path, policy }))
+    }
+
+    /// Applies a command envelope (an object in the JSON contract); returns the outcome.
+    #[napi(catch_unwind, ts_args_type = "envelope: object", ts_return_type = "any")]
+    pub fn apply(&self, env: Env, envelope: Unknown<'_>) -> napi::Result<serde_json::Value> {
+        let envelope: Envelope = convert::from_js(&env, &envelope)?;
+        let outcome = lock(&self.inner).apply(envelope).map_err(|e| errors::to_js(&env, &e))?;
+        convert::to_js(&env, &outcome)
+    }
+
+    /// `apply`, off the event loop.
+    #[napi(ts_args_type = "envelope: object", ts_return_type = "Promise<any>")]
+    pub fn apply_async(&self, env: Env, envelope: Unknown<'_>) -> napi::Result<AsyncTask<ApplyTask>> {
+        let envelope: Envelope = convert::from_js(&env, &envelope)?;
+        Ok(AsyncTask::new(ApplyTask { inner: Arc::clone(&self.inner), envelope: Some(envelope) }))
+    }
+
+    /// Answers a query (an object in the JSON contract) as `actor`, within their scope.
+    #[napi(catch_unwind, ts_args_type = "actor: string, query: object", ts_return_type = "any")]
+    pub fn query(&self, env: Env, actor: String, query: Unknown<'_>) -> napi::Result<serde_json::Value> {
+        let actor: StaffId = actor.parse().map_err(|e| errors::to_js(&env, &e))?;
+        let query: Query = convert::from_js(&env, &query)?;
+        let result = lock(&self.inner).engine().query(&actor, &query).map_err(|e| errors::to_js(&env, &e))?;
+        convert::to_js(&env, &result)
+    }
+
+    /// `query`, off the event loop.
+    #[napi(ts_args_type = "actor: string, query: object", ts_return_type = "Promise<any>")]
+    pub fn query_async(&self, env: Env, actor: String, query: Unknown<'_>) -> napi::Result<AsyncTask<QueryTask>> {
+        let actor: StaffId = actor.parse().map_err(|e| errors::to_js(&env, &e))?;
+        let query: Query = convert::from_js(&env, &query)?;
+        Ok(AsyncTask::new(QueryTask { inner: Arc::clone(&self.inner), actor, query }))
+    }
+
+    /// The events with a sequence number greater than `seq`, in order.
+    #[napi(catch_unwind, ts_return_type = "any[]")]
+    pub fn events_since(&self, env: Env, seq: i64) -> napi::Result<serde_json::Value> {
+        let events = lock(&self.inner).engine().events_since(u64::try_from(seq).unwrap_or(0));
+        convert::to_js(&env, &events)
+    }
+
+    /// Sequence number of the last event (0 when empty).
+    #[napi(getter)]
+    pub fn last_seq(&self) -> i64 {
+        i64::try_from(lock(&self.inner).engine().last_seq()).unwrap_or(i64::MAX)
+    }
+
+    /// The whole history as bytes, for `Engine.restore`.
+    #[napi(catch_unwind)]
+    pub fn snapshot(&self, env: Env) -> napi::Result<Buffer> {
+        let bytes = lock(&self.inner).engine().snapshot_bytes().map_err(|e| errors::to_js(&env, &e))?;
+        Ok(bytes.into())
+    }
+
+    /// An in-memory engine rebuilt from `snapshot()` bytes (checked on the way in).
+    #[napi(factory, catch_unwind)]
+    pub fn restore(env: Env, data: Buffer) -> napi::Result<Engine> {
+        let engine = CoreEngine::restore_bytes(&data).map_err(|e| errors::to_js(&env, &e))?;
+        Ok(Engine::from(JournaledEngine::in_memory(engine)))
+    }
+
+    /// Forces journal writes to stable storage (nothing to do in memory).
+    #[napi(catch_unwind)]
+    pub fn sync(&self, env: Env) -> napi::Result<()> {
+        lock(&self.inner).sync().map_err(|e| errors::to_js(&env, &e))
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new()
+    }
+}
+
+impl From<JournaledEngine> for Engine {
+    fn from(inner: JournaledEngine) -> Engine {
+        Engine { inner: Arc::new(Mutex::new(inner)) }
+    }
+}
+
+/// The work of `Engine.open`.
+pub struct OpenTask {
+    path: String,
+    policy: FsyncPolicy,
+}
+
+impl Task for OpenTask {
+    type Output = Result<JournaledEngine, fmcg_core::Error>;
+    type JsValue = Engine;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(JournaledEngine::open(std::path::Path::new(&self.path), self.policy).map(|(e, _)| e))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Engine> {
+        output.map(Engine::from).map_err(|e| errors::to_js(&env, &e))
+    }
+}
+
+/// The work of `Engine.applyAsync`.
+pub struct ApplyTask {
+    inner: Shared,
+    envelope: Option<Envelope>,
+}
+
+impl<'t> ScopedTask<'t> for ApplyTask {
+    type Output = Result<Outcome, fmcg_core::Error>;
+    type JsValue = Unknown<'t>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let envelope = self.envelope.take().ok_or_else(|| napi::Error::from_reason("already applied"))?;
+        Ok(lock(&self.inner).apply(envelope))
+    }
+
+    fn resolve(&mut self, env: &'t Env, output: Self::Output) -> napi::Result<Unknown<'t>> {
+        let outcome = output.map_err(|e| errors::to_js(env, &e))?;
+        env.to_js_value(&outcome)
+    }
+}
+
+/// The work of `Engine.queryAsync`.
+pub struct QueryTask {
+    inner: Shared,
+    actor: StaffId,
+    query: Query,
+}
+
+impl<'t> ScopedTask<'t> for QueryTask {
+    type Output = Result<QueryResult, fmcg_core::Error>;
+    type JsValue = Unknown<'t>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(lock(&self.inner).engine().query(&self.actor, &self.query))
+    }
+
+    fn resolve(&mut self, env: &'t Env, output: Self::Output) -> napi::Result<Unknown<'t>> {
+        let result = output.map_err(|e| errors::to_js(env, &e))?;
+        env.to_js_value(&result)
+    }
+}
+
+/// The JSON Schema of the contract: commands, events, outcomes, queries, errors.
+#[napi(ts_return_type = "any")]
+pub fn schema() -> serde_json::Value {
+    fmcg_core::schema()
+}
