@@ -6,8 +6,8 @@
 //! N-API turns into plain JS objects.
 
 use fmcg_core::Error;
-use napi::bindgen_prelude::{FromNapiValue, JsValue, Unknown};
 use napi::Env;
+use napi::bindgen_prelude::{FromNapiValue, JsValue, Unknown};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 

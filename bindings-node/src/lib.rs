@@ -4,12 +4,20 @@
 //! converts the result back; errors become JS errors once, in [`errors`]. Calls that may
 //! take long have an async twin that runs off the event loop and returns a Promise.
 
+#![expect(
+    clippy::needless_pass_by_value,
+    reason = "N-API hands exported functions their arguments by value"
+)]
+
 mod convert;
 mod errors;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use fmcg_core::{Engine as CoreEngine, Envelope, FsyncPolicy, JournaledEngine, Outcome, Query, QueryResult, StaffId};
+use fmcg_core::{
+    Engine as CoreEngine, Envelope, FsyncPolicy, JournaledEngine, Outcome, Query, QueryResult,
+    StaffId,
+};
 use napi::bindgen_prelude::{AsyncTask, Buffer, Unknown};
 use napi::{Env, ScopedTask, Task};
 use napi_derive::napi;
@@ -39,7 +47,11 @@ impl Engine {
     /// Opens (or creates) a journal file and replays it, off the event loop. `fsync` is
     /// `"always"` (default), `"never"` or a number of events between syncs.
     #[napi(ts_return_type = "Promise<Engine>")]
-    pub fn open(env: Env, path: String, fsync: Option<String>) -> napi::Result<AsyncTask<OpenTask>> {
+    pub fn open(
+        env: Env,
+        path: String,
+        fsync: Option<String>,
+    ) -> napi::Result<AsyncTask<OpenTask>> {
         let policy: FsyncPolicy = fsync
             .as_deref()
             .unwrap_or("always")
@@ -49,41 +61,80 @@ impl Engine {
     }
 
     /// Applies a command envelope (an object in the JSON contract); returns the outcome.
-    #[napi(catch_unwind, ts_args_type = "envelope: object", ts_return_type = "any")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "envelope: object",
+        ts_return_type = "any"
+    )]
     pub fn apply(&self, env: Env, envelope: Unknown<'_>) -> napi::Result<serde_json::Value> {
         let envelope: Envelope = convert::from_js(&env, &envelope)?;
-        let outcome = lock(&self.inner).apply(envelope).map_err(|e| errors::to_js(&env, &e))?;
+        let outcome = lock(&self.inner)
+            .apply(envelope)
+            .map_err(|e| errors::to_js(&env, &e))?;
         convert::to_js(&env, &outcome)
     }
 
     /// `apply`, off the event loop.
     #[napi(ts_args_type = "envelope: object", ts_return_type = "Promise<any>")]
-    pub fn apply_async(&self, env: Env, envelope: Unknown<'_>) -> napi::Result<AsyncTask<ApplyTask>> {
+    pub fn apply_async(
+        &self,
+        env: Env,
+        envelope: Unknown<'_>,
+    ) -> napi::Result<AsyncTask<ApplyTask>> {
         let envelope: Envelope = convert::from_js(&env, &envelope)?;
-        Ok(AsyncTask::new(ApplyTask { inner: Arc::clone(&self.inner), envelope: Some(envelope) }))
+        Ok(AsyncTask::new(ApplyTask {
+            inner: Arc::clone(&self.inner),
+            envelope: Some(envelope),
+        }))
     }
 
     /// Answers a query (an object in the JSON contract) as `actor`, within their scope.
-    #[napi(catch_unwind, ts_args_type = "actor: string, query: object", ts_return_type = "any")]
-    pub fn query(&self, env: Env, actor: String, query: Unknown<'_>) -> napi::Result<serde_json::Value> {
+    #[napi(
+        catch_unwind,
+        ts_args_type = "actor: string, query: object",
+        ts_return_type = "any"
+    )]
+    pub fn query(
+        &self,
+        env: Env,
+        actor: String,
+        query: Unknown<'_>,
+    ) -> napi::Result<serde_json::Value> {
         let actor: StaffId = actor.parse().map_err(|e| errors::to_js(&env, &e))?;
         let query: Query = convert::from_js(&env, &query)?;
-        let result = lock(&self.inner).engine().query(&actor, &query).map_err(|e| errors::to_js(&env, &e))?;
+        let result = lock(&self.inner)
+            .engine()
+            .query(&actor, &query)
+            .map_err(|e| errors::to_js(&env, &e))?;
         convert::to_js(&env, &result)
     }
 
     /// `query`, off the event loop.
-    #[napi(ts_args_type = "actor: string, query: object", ts_return_type = "Promise<any>")]
-    pub fn query_async(&self, env: Env, actor: String, query: Unknown<'_>) -> napi::Result<AsyncTask<QueryTask>> {
+    #[napi(
+        ts_args_type = "actor: string, query: object",
+        ts_return_type = "Promise<any>"
+    )]
+    pub fn query_async(
+        &self,
+        env: Env,
+        actor: String,
+        query: Unknown<'_>,
+    ) -> napi::Result<AsyncTask<QueryTask>> {
         let actor: StaffId = actor.parse().map_err(|e| errors::to_js(&env, &e))?;
         let query: Query = convert::from_js(&env, &query)?;
-        Ok(AsyncTask::new(QueryTask { inner: Arc::clone(&self.inner), actor, query }))
+        Ok(AsyncTask::new(QueryTask {
+            inner: Arc::clone(&self.inner),
+            actor,
+            query,
+        }))
     }
 
     /// The events with a sequence number greater than `seq`, in order.
     #[napi(catch_unwind, ts_return_type = "any[]")]
     pub fn events_since(&self, env: Env, seq: i64) -> napi::Result<serde_json::Value> {
-        let events = lock(&self.inner).engine().events_since(u64::try_from(seq).unwrap_or(0));
+        let events = lock(&self.inner)
+            .engine()
+            .events_since(u64::try_from(seq).unwrap_or(0));
         convert::to_js(&env, &events)
     }
 
@@ -96,7 +147,10 @@ impl Engine {
     /// The whole history as bytes, for `Engine.restore`.
     #[napi(catch_unwind)]
     pub fn snapshot(&self, env: Env) -> napi::Result<Buffer> {
-        let bytes = lock(&self.inner).engine().snapshot_bytes().map_err(|e| errors::to_js(&env, &e))?;
+        let bytes = lock(&self.inner)
+            .engine()
+            .snapshot_bytes()
+            .map_err(|e| errors::to_js(&env, &e))?;
         Ok(bytes.into())
     }
 
@@ -110,7 +164,9 @@ impl Engine {
     /// Forces journal writes to stable storage (nothing to do in memory).
     #[napi(catch_unwind)]
     pub fn sync(&self, env: Env) -> napi::Result<()> {
-        lock(&self.inner).sync().map_err(|e| errors::to_js(&env, &e))
+        lock(&self.inner)
+            .sync()
+            .map_err(|e| errors::to_js(&env, &e))
     }
 }
 
@@ -122,7 +178,9 @@ impl Default for Engine {
 
 impl From<JournaledEngine> for Engine {
     fn from(inner: JournaledEngine) -> Engine {
-        Engine { inner: Arc::new(Mutex::new(inner)) }
+        Engine {
+            inner: Arc::new(Mutex::new(inner)),
+        }
     }
 }
 
@@ -141,7 +199,9 @@ impl Task for OpenTask {
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Engine> {
-        output.map(Engine::from).map_err(|e| errors::to_js(&env, &e))
+        output
+            .map(Engine::from)
+            .map_err(|e| errors::to_js(&env, &e))
     }
 }
 
@@ -156,7 +216,10 @@ impl<'t> ScopedTask<'t> for ApplyTask {
     type JsValue = Unknown<'t>;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let envelope = self.envelope.take().ok_or_else(|| napi::Error::from_reason("already applied"))?;
+        let envelope = self
+            .envelope
+            .take()
+            .ok_or_else(|| napi::Error::from_reason("already applied"))?;
         Ok(lock(&self.inner).apply(envelope))
     }
 

@@ -107,17 +107,26 @@ fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
         return to_json(d.as_any(), depth);
     }
     let name = obj.get_type().name()?;
-    Err(invalid(obj, &format!("a `{name}` is not part of the contract")))
+    Err(invalid(
+        obj,
+        &format!("a `{name}` is not part of the contract"),
+    ))
 }
 
 /// Converts a core value into Python objects.
 ///
 /// # Errors
 /// A Python exception if an object cannot be made (out of memory, say).
-pub fn to_py<'py, T: Serialize + ?Sized>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+pub fn to_py<'py, T: Serialize + ?Sized>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
     let decimal = py.import("decimal")?.getattr("Decimal")?;
     value
-        .serialize(ToPy { py, decimal: &decimal })
+        .serialize(ToPy {
+            py,
+            decimal: &decimal,
+        })
         .map_err(|e| e.0)
 }
 

@@ -9,15 +9,45 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-pyo3::create_exception!(fmcg, FmcgError, PyException, "Base class of every fmcg error.");
+pyo3::create_exception!(
+    fmcg,
+    FmcgError,
+    PyException,
+    "Base class of every fmcg error."
+);
 pyo3::create_exception!(fmcg, NotFound, FmcgError, "An id names nothing.");
 pyo3::create_exception!(fmcg, AlreadyExists, FmcgError, "An id or code is taken.");
 pyo3::create_exception!(fmcg, InvalidInput, FmcgError, "A value is not acceptable.");
-pyo3::create_exception!(fmcg, InsufficientStock, FmcgError, "Not enough available stock.");
-pyo3::create_exception!(fmcg, PermissionDenied, FmcgError, "The actor may not do this.");
-pyo3::create_exception!(fmcg, CreditLimitExceeded, FmcgError, "Over the outlet's credit limit.");
-pyo3::create_exception!(fmcg, Conflict, FmcgError, "A command id was reused, or state moved on.");
-pyo3::create_exception!(fmcg, InvalidState, FmcgError, "Not allowed in the record's status.");
+pyo3::create_exception!(
+    fmcg,
+    InsufficientStock,
+    FmcgError,
+    "Not enough available stock."
+);
+pyo3::create_exception!(
+    fmcg,
+    PermissionDenied,
+    FmcgError,
+    "The actor may not do this."
+);
+pyo3::create_exception!(
+    fmcg,
+    CreditLimitExceeded,
+    FmcgError,
+    "Over the outlet's credit limit."
+);
+pyo3::create_exception!(
+    fmcg,
+    Conflict,
+    FmcgError,
+    "A command id was reused, or state moved on."
+);
+pyo3::create_exception!(
+    fmcg,
+    InvalidState,
+    FmcgError,
+    "Not allowed in the record's status."
+);
 pyo3::create_exception!(fmcg, Corrupt, FmcgError, "Stored data failed its checks.");
 pyo3::create_exception!(fmcg, Io, FmcgError, "A file operation failed.");
 

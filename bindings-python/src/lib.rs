@@ -35,6 +35,10 @@ impl PyEngine {
     /// or a number of events between syncs.
     #[staticmethod]
     #[pyo3(signature = (path, fsync = "always"))]
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "pyo3 extracts owned arguments"
+    )]
     fn open(py: Python<'_>, path: PathBuf, fsync: &str) -> PyResult<PyEngine> {
         let policy: FsyncPolicy = fsync.parse().map_err(|e| errors::to_py(py, &e))?;
         let (inner, _) = py
@@ -44,7 +48,11 @@ impl PyEngine {
     }
 
     /// Applies a command envelope (a dict in the JSON contract) and returns the outcome.
-    fn apply<'py>(&mut self, py: Python<'py>, envelope: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn apply<'py>(
+        &mut self,
+        py: Python<'py>,
+        envelope: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let envelope: Envelope = convert::from_py(envelope)?;
         let outcome = py
             .detach(|| self.inner.apply(envelope))

@@ -1,0 +1,15 @@
+"""The Python snippets of the README run as written."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_every_python_block_of_the_readme_runs() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+    assert blocks, "the README has Python examples"
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), {})  # noqa: S102 - our own README

@@ -1,0 +1,25 @@
+// A small typed program against the generated .d.ts; `tsc --noEmit --strict` checks it.
+import { Engine, schema } from '../pkg-node/bindings_wasm.js';
+
+interface FmcgError extends Error {
+  code: string;
+  kind: string;
+  data: Record<string, unknown>;
+}
+
+function main(): number {
+  const engine: Engine = new Engine();
+  try {
+    engine.apply({ command_id: 'c1', actor: 'boss', device_id: 'ts', recorded_at: '2026-03-02T08:00:00Z',
+      command: { type: 'approve_order', order_id: 'SO-1' } });
+  } catch (e) {
+    const err = e as FmcgError;
+    console.log(err.code, err.data);
+  }
+  const bytes: Uint8Array = engine.snapshot();
+  const restored: Engine = Engine.restore(bytes);
+  const s: unknown = schema();
+  return restored.lastSeq + (s ? 0 : 1);
+}
+
+main();
