@@ -24,6 +24,11 @@ export declare class Engine {
   applyAsync(envelope: object): Promise<any>
   /** Answers a query (an object in the JSON contract) as `actor`, within their scope. */
   query(actor: string, query: object): any
+  /**
+   * Answers a list query (`stock`, `stock_moves`, `orders`, `invoices`, `aging`) as
+   * columns: `{ sku: [...], available: [...], ... }`, money as decimal strings.
+   */
+  queryTable(actor: string, query: object): Record<string, any[]>
   /** `query`, off the event loop. */
   queryAsync(actor: string, query: object): Promise<any>
   /** The events with a sequence number greater than `seq`, in order. */

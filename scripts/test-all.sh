@@ -12,7 +12,7 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 
 # Pinned tools. The wasm-bindgen CLI must equal the crate version in Cargo.lock.
 WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print}' Cargo.lock)
-PY_TOOLS=(maturin==1.16.0 pytest==9.2.0 mypy==2.4.1)
+PY_TOOLS=(maturin==1.16.0 pytest==9.2.0 mypy==2.4.1 pyarrow==26.0.1 polars==2.1.0)
 
 # One interpreter for every step, so pyo3's build script never sees two (and rebuilds).
 export VIRTUAL_ENV=$ROOT/.venv PATH=$ROOT/.venv/bin:$PATH PYO3_PYTHON=$ROOT/.venv/bin/python
@@ -75,7 +75,8 @@ py_build() {
 }
 py_test()  { (cd bindings-python && python -m pytest -p no:cacheprovider tests/); }
 py_types() {
-  (cd bindings-python && python -m mypy.stubtest fmcg._fmcg && python -m mypy --strict tests/typed_example.py)
+  (cd bindings-python && python -m mypy.stubtest --mypy-config-file pyproject.toml fmcg._fmcg \
+    && python -m mypy --strict tests/typed_example.py)
 }
 
 node_build() {

@@ -1,7 +1,8 @@
 //! The Rust baseline of `benches/hosts/run.sh`: the same two loops every host runs.
 //!
-//! 1. a trivial call (`last_seq`), 2. `apply`: build the fixture distributor
+//! A trivial call (`last_seq`), and `apply`: building the fixture distributor
 //! (`fixtures/small_distributor.jsonl`, 23 commands) in a fresh engine, repeatedly.
+//!
 //! Prints one JSON line: nanoseconds per trivial call and per applied command.
 #![expect(clippy::expect_used, reason = "benchmark set-up")]
 

@@ -109,6 +109,29 @@ impl Engine {
         convert::to_js(&env, &result)
     }
 
+    /// Answers a list query (`stock`, `stock_moves`, `orders`, `invoices`, `aging`) as
+    /// columns: `{ sku: [...], available: [...], ... }`, money as decimal strings.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "actor: string, query: object",
+        ts_return_type = "Record<string, any[]>"
+    )]
+    pub fn query_table<'e>(
+        &self,
+        env: &'e Env,
+        actor: String,
+        query: Unknown<'_>,
+    ) -> napi::Result<Unknown<'e>> {
+        let actor: StaffId = actor.parse().map_err(|e| errors::to_js(env, &e))?;
+        let query: Query = convert::from_js(env, &query)?;
+        let table = lock(&self.inner)
+            .engine()
+            .query_table(&actor, &query)
+            .map_err(|e| errors::to_js(env, &e))?;
+        // Through N-API's serializer, which keeps the columns in their order.
+        env.to_js_value(&table)
+    }
+
     /// `query`, off the event loop.
     #[napi(
         ts_args_type = "actor: string, query: object",

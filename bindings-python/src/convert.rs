@@ -6,8 +6,9 @@
 //! `decimal.Decimal` becomes its decimal string, `datetime`/`date` their ISO form — and
 //! decoded by serde, so every mistake is the core's typed `invalid_input`.
 
-use fmcg_core::Error;
+use chrono::Datelike;
 use fmcg_core::money::{MONEY_TOKEN, RATE_TOKEN};
+use fmcg_core::{Column, Error, Money, Table};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{
@@ -111,6 +112,52 @@ fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
         obj,
         &format!("a `{name}` is not part of the contract"),
     ))
+}
+
+/// Converts a core table into a `pyarrow.Table`, column by column.
+///
+/// # Errors
+/// `ImportError` when pyarrow is not installed; a Python exception if pyarrow refuses.
+pub fn to_arrow<'py>(py: Python<'py>, table: &Table) -> PyResult<Bound<'py, PyAny>> {
+    let pa = py.import("pyarrow")?;
+    let mut names = Vec::with_capacity(table.columns.len());
+    let mut arrays = Vec::with_capacity(table.columns.len());
+    for (name, column) in &table.columns {
+        let array = match column {
+            Column::Text(values) => {
+                pa.call_method1("array", (values, pa.call_method0("string")?))?
+            }
+            Column::Int(values) => pa.call_method1("array", (values, pa.call_method0("int64")?))?,
+            Column::Date(values) => {
+                let dates = values
+                    .iter()
+                    .map(|d| {
+                        d.map(|d| {
+                            #[expect(
+                                clippy::cast_possible_truncation,
+                                reason = "month and day fit a u8"
+                            )]
+                            PyDate::new(py, d.year(), d.month() as u8, d.day() as u8)
+                        })
+                        .transpose()
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                pa.call_method1("array", (dates, pa.call_method0("date32")?))?
+            }
+            Column::Money(values) => {
+                // The narrowest exact decimal type: scale of the most precise amount.
+                let scale = values.iter().copied().map(Money::scale).max().unwrap_or(2);
+                let decimals = to_py(py, values)?;
+                let kind = pa.call_method1("decimal128", (38, scale))?;
+                pa.call_method1("array", (decimals, kind))?
+            }
+        };
+        names.push(*name);
+        arrays.push(array);
+    }
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("names", names)?;
+    pa.getattr("table")?.call((arrays,), Some(&kwargs))
 }
 
 /// Converts a core value into Python objects.

@@ -75,6 +75,22 @@ impl PyEngine {
         convert::to_py(py, &result)
     }
 
+    /// Answers a list query (`stock`, `stock_moves`, `orders`, `invoices`, `aging`) as a
+    /// `pyarrow.Table`: money as `decimal128`, dates as `date32`, quantities as `int64`.
+    fn query_table<'py>(
+        &self,
+        py: Python<'py>,
+        actor: &Bound<'py, PyAny>,
+        query: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let actor: StaffId = convert::from_py(actor)?;
+        let query: Query = convert::from_py(query)?;
+        let table = py
+            .detach(|| self.inner.engine().query_table(&actor, &query))
+            .map_err(|e| errors::to_py(py, &e))?;
+        convert::to_arrow(py, &table)
+    }
+
     /// The events with a sequence number greater than `seq`, in order.
     fn events_since<'py>(&self, py: Python<'py>, seq: u64) -> PyResult<Bound<'py, PyAny>> {
         let events = py.detach(|| self.inner.engine().events_since(seq));

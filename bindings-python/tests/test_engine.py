@@ -102,3 +102,26 @@ def test_the_schema_describes_the_contract() -> None:
     assert isinstance(s, dict)
     text = json.dumps(s)
     assert "submit_order" in text and "order_submitted" in text
+
+
+def test_list_queries_come_back_as_arrow_tables(world: fmcg.Engine) -> None:
+    import pyarrow as pa
+    import polars as pl
+
+    world.apply(lines("scenario_order_cancel.jsonl")[0])
+    stock = world.query_table("admin", {"type": "stock", "location": "W1"})
+    assert isinstance(stock, pa.Table)
+    rows = world.query("admin", {"type": "stock", "location": "W1"})["rows"]
+    assert stock.column("sku").to_pylist() == [r["sku"] for r in rows]
+    assert stock.schema.field("available").type == pa.int64()
+    assert stock.schema.field("expiry").type == pa.date32()
+
+    orders = world.query_table("admin", {"type": "orders"})
+    assert orders.schema.field("total").type == pa.decimal128(38, 2)
+    assert orders.column("total").to_pylist() == [Decimal("184.91")]
+    frame = pl.from_arrow(orders)
+    assert isinstance(frame, pl.DataFrame)
+    assert frame["status"].to_list() == ["allocated"]
+
+    with pytest.raises(fmcg.InvalidInput):
+        world.query_table("admin", {"type": "skus"})

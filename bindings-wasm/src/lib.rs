@@ -46,6 +46,19 @@ impl JsEngine {
         convert::to_js(&result)
     }
 
+    /// Answers a list query (`stock`, `stock_moves`, `orders`, `invoices`, `aging`) as
+    /// columns: `{ sku: [...], available: [...], ... }`, money as decimal strings.
+    #[wasm_bindgen(js_name = queryTable)]
+    pub fn query_table(&self, actor: &str, query: &JsValue) -> Result<JsValue, JsValue> {
+        let actor: StaffId = actor.parse().map_err(|e| errors::to_js(&e))?;
+        let query: Query = convert::from_js(query)?;
+        let table = self
+            .inner
+            .query_table(&actor, &query)
+            .map_err(|e| errors::to_js(&e))?;
+        convert::to_js(&table)
+    }
+
     /// The events with a sequence number greater than `seq`, in order.
     #[wasm_bindgen(js_name = eventsSince)]
     pub fn events_since(&self, seq: f64) -> Result<JsValue, JsValue> {

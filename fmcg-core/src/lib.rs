@@ -20,6 +20,7 @@ pub mod purchase;
 pub mod quantity;
 mod schema;
 pub mod staff;
+pub mod table;
 pub mod text;
 
 pub use access::{Action, Scope};
@@ -43,3 +44,4 @@ pub use outlet::{Outlet, OutletClass, OutletStatus, VisitFrequency};
 pub use purchase::{PurchaseOrder, PurchaseStatus};
 pub use schema::schema;
 pub use staff::{Role, Staff};
+pub use table::{Column, Table};

@@ -75,6 +75,11 @@ impl Default for Money {
 }
 
 impl Money {
+    /// Digits after the decimal point as written (`"3.333"` has 3).
+    pub fn scale(self) -> u32 {
+        self.0.scale()
+    }
+
     /// Zero.
     pub const ZERO: Money = Money(Decimal::from_parts(0, 0, 0, false, MINOR_UNITS));
 

@@ -19,9 +19,9 @@ use crate::engine::query::QueryResult;
 use crate::error::{Error, Result};
 use crate::money::Money;
 
-/// One column of a [`Table`]: a name and its values, all of one type.
+/// One column of a [`Table`]: values all of one type. Serializes as the plain array.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", content = "values", rename_all = "snake_case")]
+#[serde(untagged)]
 pub enum Column {
     /// Text (ids, names, statuses); `None` where the record has no value.
     Text(Vec<Option<String>>),
@@ -50,11 +50,23 @@ impl Column {
     }
 }
 
-/// Named columns of equal length.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+/// Named columns of equal length. Serializes as one object, `{"sku": [...], ...}`, in
+/// column order: what a JS host hands to a data-frame library.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Table {
     /// The columns, in order.
     pub columns: Vec<(&'static str, Column)>,
+}
+
+impl Serialize for Table {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.columns.len()))?;
+        for (name, column) in &self.columns {
+            map.serialize_entry(name, column)?;
+        }
+        map.end()
+    }
 }
 
 impl Table {
@@ -70,7 +82,10 @@ impl Table {
 
     /// The column called `name`.
     pub fn column(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|(n, _)| *n == name).map(|(_, c)| c)
+        self.columns
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| c)
     }
 }
 
@@ -112,9 +127,20 @@ impl QueryResult {
                 ("available", int(rows.iter().map(|r| r.available))),
             ],
             QueryResult::StockMoves { rows } => vec![
-                ("seq", int(rows.iter().map(|r| i64::try_from(r.seq).unwrap_or(i64::MAX)))),
-                ("kind", text(rows.iter().map(|r| kind_name(r.stock_move.kind)))),
-                ("location", text(rows.iter().map(|r| &r.stock_move.location))),
+                (
+                    "seq",
+                    int(rows
+                        .iter()
+                        .map(|r| i64::try_from(r.seq).unwrap_or(i64::MAX))),
+                ),
+                (
+                    "kind",
+                    text(rows.iter().map(|r| kind_name(r.stock_move.kind))),
+                ),
+                (
+                    "location",
+                    text(rows.iter().map(|r| &r.stock_move.location)),
+                ),
                 ("sku", text(rows.iter().map(|r| &r.stock_move.sku))),
                 ("lot", text(rows.iter().map(|r| &r.stock_move.lot))),
                 ("delta", int(rows.iter().map(|r| r.stock_move.delta))),
@@ -139,14 +165,23 @@ impl QueryResult {
                 ("amount", money(rows.iter().map(|i| i.amount))),
                 ("credited", money(rows.iter().map(|i| i.credited))),
                 ("paid", money(rows.iter().map(|i| i.paid))),
-                ("balance", money(rows.iter().map(crate::finance::Invoice::balance))),
+                (
+                    "balance",
+                    money(rows.iter().map(crate::finance::Invoice::balance)),
+                ),
             ],
             QueryResult::Aging { rows, .. } => vec![
                 ("outlet", text(rows.iter().map(|r| &r.outlet))),
                 ("current", money(rows.iter().map(|r| r.buckets.current))),
                 ("days_1_30", money(rows.iter().map(|r| r.buckets.days_1_30))),
-                ("days_31_60", money(rows.iter().map(|r| r.buckets.days_31_60))),
-                ("days_61_90", money(rows.iter().map(|r| r.buckets.days_61_90))),
+                (
+                    "days_31_60",
+                    money(rows.iter().map(|r| r.buckets.days_31_60)),
+                ),
+                (
+                    "days_61_90",
+                    money(rows.iter().map(|r| r.buckets.days_61_90)),
+                ),
                 ("over_90", money(rows.iter().map(|r| r.buckets.over_90))),
                 ("total", money(rows.iter().map(|r| r.total))),
             ],

@@ -348,6 +348,15 @@ impl Engine {
         query::answer(&self.state, staff, query)
     }
 
+    /// Answers a list query as columns (see [`QueryResult::to_table`]): what hosts turn
+    /// into an Arrow table or a data frame.
+    ///
+    /// # Errors
+    /// As [`Engine::query`], and [`Error::InvalidInput`] for a query with no table form.
+    pub fn query_table(&self, actor: &StaffId, query: &Query) -> Result<crate::table::Table> {
+        self.query(actor, query)?.to_table()
+    }
+
     /// Answers a query given as JSON.
     ///
     /// # Errors

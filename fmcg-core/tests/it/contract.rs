@@ -110,3 +110,26 @@ fn the_shared_error_cases_give_their_kind_and_fields() {
         assert_eq!(crate::support::state_json(&w.engine), before, "{name}");
     }
 }
+
+#[test]
+fn list_queries_have_a_column_form_equal_to_their_rows() {
+    use fmcg_core::{Column, Query};
+    let w = crate::support::World::standard();
+    let admin: fmcg_core::StaffId = "admin".parse().unwrap();
+    let q: Query = serde_json::from_value(serde_json::json!({"type": "stock"})).unwrap();
+    let rows = match w.engine.query(&admin, &q).unwrap() {
+        fmcg_core::QueryResult::Stock { rows } => rows,
+        other => panic!("stock rows expected, got {other:?}"),
+    };
+    let table = w.engine.query_table(&admin, &q).unwrap();
+    assert_eq!(table.len(), rows.len());
+    assert_eq!(
+        table.column("on_hand"),
+        Some(&Column::Int(rows.iter().map(|r| r.on_hand).collect()))
+    );
+    let json = serde_json::to_value(&table).unwrap();
+    assert_eq!(json["sku"][0], rows[0].sku.as_str());
+    let skus: Query = serde_json::from_value(serde_json::json!({"type": "skus"})).unwrap();
+    let err = w.engine.query_table(&admin, &skus).unwrap_err();
+    assert_eq!(err.kind(), fmcg_core::ErrorKind::InvalidInput);
+}
