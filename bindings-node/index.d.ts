@@ -20,6 +20,8 @@ export declare class Engine {
   static open(path: string, fsync?: string | undefined | null): Promise<Engine>
   /** Applies a command envelope (an object in the JSON contract); returns the outcome. */
   apply(envelope: object): any
+  /** Applies a command envelope given as JSON text (the stored form of the contract). */
+  applyJson(json: string): any
   /** `apply`, off the event loop. */
   applyAsync(envelope: object): Promise<any>
   /** Answers a query (an object in the JSON contract) as `actor`, within their scope. */

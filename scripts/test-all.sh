@@ -79,6 +79,16 @@ py_types() {
     && python -m mypy --strict tests/typed_example.py)
 }
 
+# What a user does: `pip install ./bindings-python` into a fresh venv, then import it.
+py_package() {
+  local venv
+  venv=$(mktemp -d)/venv
+  python3 -m venv "$venv"
+  (unset VIRTUAL_ENV PYO3_PYTHON; CARGO_TARGET_DIR=$CARGO_TARGET_DIR/pip-py \
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check ./bindings-python)
+  "$venv/bin/python" -c 'import fmcg, decimal; e = fmcg.Engine(); assert e.last_seq == 0; print("pip-installed fmcg", fmcg.__version__)'
+}
+
 node_build() {
   (cd bindings-node && npx napi build --platform)
   # The generated loader and type declarations are committed: they must be current.
@@ -107,6 +117,7 @@ step rust:test          rust_test
 step py:build           py_build
 step py:test            py_test
 step py:types           py_types
+step py:package         py_package
 step node:build         node_build
 step node:test          node_test
 step node:types         node_types

@@ -74,6 +74,15 @@ impl Engine {
         convert::to_js(&env, &outcome)
     }
 
+    /// Applies a command envelope given as JSON text (the stored form of the contract).
+    #[napi(catch_unwind, ts_return_type = "any")]
+    pub fn apply_json(&self, env: Env, json: String) -> napi::Result<serde_json::Value> {
+        let outcome = lock(&self.inner)
+            .apply_json(&json)
+            .map_err(|e| errors::to_js(&env, &e))?;
+        convert::to_js(&env, &outcome)
+    }
+
     /// `apply`, off the event loop.
     #[napi(ts_args_type = "envelope: object", ts_return_type = "Promise<any>")]
     pub fn apply_async(

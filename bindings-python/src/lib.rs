@@ -60,6 +60,14 @@ impl PyEngine {
         convert::to_py(py, &outcome)
     }
 
+    /// Applies a command envelope given as JSON text (the stored form of the contract).
+    fn apply_json<'py>(&mut self, py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyAny>> {
+        let outcome = py
+            .detach(|| self.inner.apply_json(json))
+            .map_err(|e| errors::to_py(py, &e))?;
+        convert::to_py(py, &outcome)
+    }
+
     /// Answers a query (a dict in the JSON contract) as `actor`, within their scope.
     fn query<'py>(
         &self,

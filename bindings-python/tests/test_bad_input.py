@@ -74,3 +74,17 @@ def test_unknown_actors_and_bad_queries_are_typed_errors(world: fmcg.Engine) -> 
         world.query("", {"type": "skus"})
     with pytest.raises(fmcg.InvalidInput):
         fmcg.Engine.open("/tmp/never-created", fsync="sometimes")
+
+
+def test_json_text_in_gives_the_same_outcome_and_invalid_json_is_invalid_input(world: fmcg.Engine) -> None:
+    import json
+
+    from conftest import lines
+
+    other = fmcg.Engine.restore(world.snapshot())
+    submit = lines("scenario_order_cancel.jsonl")[0]
+    assert other.apply_json(json.dumps(submit)) == world.apply(submit)
+    for text in ["", "{", "null", '{"command_id": "x"', "[1, 2]", "\x00"]:
+        with pytest.raises(fmcg.InvalidInput) as info:
+            other.apply_json(text)
+        assert info.value.field == "json"  # type: ignore[attr-defined]

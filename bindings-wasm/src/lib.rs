@@ -35,6 +35,13 @@ impl JsEngine {
         convert::to_js(&outcome)
     }
 
+    /// Applies a command envelope given as JSON text (the stored form of the contract).
+    #[wasm_bindgen(js_name = applyJson)]
+    pub fn apply_json(&mut self, json: &str) -> Result<JsValue, JsValue> {
+        let outcome = self.inner.apply_json(json).map_err(|e| errors::to_js(&e))?;
+        convert::to_js(&outcome)
+    }
+
     /// Answers a query (an object in the JSON contract) as `actor`, within their scope.
     pub fn query(&self, actor: &str, query: &JsValue) -> Result<JsValue, JsValue> {
         let actor: StaffId = actor.parse().map_err(|e| errors::to_js(&e))?;

@@ -412,6 +412,16 @@ impl JournaledEngine {
         }
     }
 
+    /// Applies a command given as JSON (the contract form).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] (field `json`) for undecodable input, else as
+    /// [`JournaledEngine::apply`].
+    pub fn apply_json(&mut self, json: &str) -> Result<Outcome> {
+        let envelope: Envelope = serde_json::from_str(json).map_err(|e| Error::json(&e))?;
+        self.apply(envelope)
+    }
+
     /// The engine.
     pub fn engine(&self) -> &Engine {
         &self.engine
