@@ -162,11 +162,10 @@ impl Engine {
     }
 
     /// The events with a sequence number greater than `seq`, in order.
-    #[napi(catch_unwind, ts_return_type = "any[]")]
-    pub fn events_since(&self, env: Env, seq: i64) -> napi::Result<serde_json::Value> {
-        let events = lock(&self.inner)
-            .engine()
-            .events_since(u64::try_from(seq).unwrap_or(0));
+    #[napi(catch_unwind, ts_args_type = "seq: number", ts_return_type = "any[]")]
+    pub fn events_since(&self, env: Env, seq: Unknown<'_>) -> napi::Result<serde_json::Value> {
+        let seq: u64 = convert::from_js(&env, &seq)?;
+        let events = lock(&self.inner).engine().events_since(seq);
         convert::to_js(&env, &events)
     }
 

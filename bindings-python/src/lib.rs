@@ -100,7 +100,12 @@ impl PyEngine {
     }
 
     /// The events with a sequence number greater than `seq`, in order.
-    fn events_since<'py>(&self, py: Python<'py>, seq: u64) -> PyResult<Bound<'py, PyAny>> {
+    fn events_since<'py>(
+        &self,
+        py: Python<'py>,
+        seq: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let seq: u64 = convert::from_py(seq)?;
         let events = py.detach(|| self.inner.engine().events_since(seq));
         convert::to_py(py, &events)
     }

@@ -68,6 +68,9 @@ def test_events_since_returns_the_tail_in_order(world: fmcg.Engine) -> None:
     tail = world.events_since(last - 3)
     assert [e["seq"] for e in tail] == [last - 2, last - 1, last]
     assert world.events_since(last) == []
+    for bad in (-1, 1.5, "3"):
+        with pytest.raises(fmcg.InvalidInput):
+            world.events_since(bad)  # type: ignore[arg-type]
 
 
 def test_a_journal_is_reopened_with_the_same_history(tmp_path: object) -> None:
