@@ -52,11 +52,12 @@ impl Engine {
         path: String,
         fsync: Option<String>,
     ) -> napi::Result<AsyncTask<OpenTask>> {
+        // Without one, the core's default policy.
         let policy: FsyncPolicy = fsync
-            .as_deref()
-            .unwrap_or("always")
-            .parse()
-            .map_err(|e| errors::to_js(&env, &e))?;
+            .map(|s| s.parse())
+            .transpose()
+            .map_err(|e| errors::to_js(&env, &e))?
+            .unwrap_or_default();
         Ok(AsyncTask::new(OpenTask { path, policy }))
     }
 
