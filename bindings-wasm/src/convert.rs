@@ -62,7 +62,7 @@ fn walk(v: &JsValue, depth: usize) -> Result<Value, String> {
         }
         return Ok(Value::String(String::from(date.to_iso_string())));
     }
-    if v.is_object() && !ArrayBufferLike::is(v) {
+    if v.is_object() && !is_binary(v) {
         let obj: &Object = v.unchecked_ref();
         let mut map = Map::new();
         for key in Object::keys(obj).iter() {
@@ -99,13 +99,9 @@ fn number(f: f64) -> Result<Value, String> {
         .ok_or_else(|| "number is not finite".into())
 }
 
-/// Binary buffers and typed arrays: not part of the contract.
-struct ArrayBufferLike;
-
-impl ArrayBufferLike {
-    fn is(v: &JsValue) -> bool {
-        v.is_instance_of::<js_sys::ArrayBuffer>() || js_sys::ArrayBuffer::is_view(v)
-    }
+/// Whether `v` is a binary buffer or a typed array: not part of the contract.
+fn is_binary(v: &JsValue) -> bool {
+    v.is_instance_of::<js_sys::ArrayBuffer>() || js_sys::ArrayBuffer::is_view(v)
 }
 
 /// Converts a core value into plain JS objects (money as decimal strings).

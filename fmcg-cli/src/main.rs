@@ -88,10 +88,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 if line.trim().is_empty() {
                     continue;
                 }
-                let result = serde_json::from_str(&line)
-                    .map_err(|e| fmcg_core::Error::json(&e))
-                    .and_then(|envelope| engine.apply(envelope));
-                match result {
+                match engine.apply_json(&line) {
                     Ok(outcome) => serde_json::to_writer(&mut out, &outcome)?,
                     Err(e) => {
                         refused = true;

@@ -418,8 +418,7 @@ impl JournaledEngine {
     /// [`Error::InvalidInput`] (field `json`) for undecodable input, else as
     /// [`JournaledEngine::apply`].
     pub fn apply_json(&mut self, json: &str) -> Result<Outcome> {
-        let envelope: Envelope = serde_json::from_str(json).map_err(|e| Error::json(&e))?;
-        self.apply(envelope)
+        self.apply(Envelope::from_json(json)?)
     }
 
     /// The engine.

@@ -40,6 +40,16 @@ pub struct Envelope {
     pub command: Command,
 }
 
+impl Envelope {
+    /// Decodes an envelope from its JSON contract form.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidInput`] (field `json`) for anything that is not an envelope.
+    pub fn from_json(json: &str) -> crate::error::Result<Envelope> {
+        serde_json::from_str(json).map_err(|e| crate::Error::json(&e))
+    }
+}
+
 /// A SKU quantity line of a stock document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -193,8 +193,7 @@ impl Engine {
     /// # Errors
     /// [`Error::InvalidInput`] (field `json`) for undecodable input, else as [`Engine::apply`].
     pub fn apply_json(&mut self, json: &str) -> Result<Outcome> {
-        let envelope: Envelope = serde_json::from_str(json).map_err(|e| Error::json(&e))?;
-        self.apply(envelope)
+        self.apply(Envelope::from_json(json)?)
     }
 
     /// Decides a command without changing anything: the commit to make, or the original
