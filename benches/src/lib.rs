@@ -1,5 +1,7 @@
 //! Seeded generators shared by the benchmarks.
 
+pub mod instances;
+
 use fmcg_core::{Engine, Envelope};
 use serde_json::{Value, json};
 

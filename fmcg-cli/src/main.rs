@@ -2,6 +2,7 @@
 //! journal; plus a demo distributor.
 
 mod demo;
+mod routing;
 
 use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
@@ -52,6 +53,80 @@ enum Cmd {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// Plan a visit route (TSP from the base and back) or, with --vehicles, delivery trips
+    /// (VRP) over outlets from a CSV or JSON file (columns: id, lat, lon, and optionally
+    /// service_s, demand, open_s, close_s). Prints the plan as JSON.
+    Route {
+        #[command(flatten)]
+        common: RoutingArgs,
+        /// Number of vehicles (delivery trips); without it, one rep's visit route.
+        #[arg(long)]
+        vehicles: Option<usize>,
+        /// Capacity of each vehicle, in the demand column's unit.
+        #[arg(long, default_value_t = u32::MAX)]
+        capacity: u32,
+        /// End at the last outlet instead of returning to the base.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Plan a 4-week beat over outlets from a CSV or JSON file (columns: id, lat, lon,
+    /// visits per cycle 1/2/4/8, service_s). Prints one line per day.
+    PlanBeats {
+        #[command(flatten)]
+        common: RoutingArgs,
+        /// Working days per week.
+        #[arg(long, default_value_t = 5)]
+        days_per_week: u8,
+        /// Write the plan (outlet ids per day) as JSON here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Input and budget of the routing commands.
+#[derive(Debug, clap::Args)]
+struct RoutingArgs {
+    /// Outlets file (.csv or .json).
+    #[arg(long)]
+    outlets: PathBuf,
+    /// Latitude of the base (home or depot).
+    #[arg(long, allow_hyphen_values = true)]
+    lat: f64,
+    /// Longitude of the base.
+    #[arg(long, allow_hyphen_values = true)]
+    lon: f64,
+    /// Travel speed for times, km/h.
+    #[arg(long, default_value_t = 30.0)]
+    speed_kmh: f64,
+    /// Time limit in milliseconds.
+    #[arg(long)]
+    time_ms: Option<u64>,
+    /// Iteration budget (deterministic with --seed).
+    #[arg(long)]
+    iterations: Option<u64>,
+    /// Seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write the routes as GeoJSON here.
+    #[arg(long)]
+    geojson: Option<PathBuf>,
+}
+
+impl RoutingArgs {
+    fn common(self) -> routing::Common {
+        routing::Common {
+            outlets: self.outlets,
+            lat: self.lat,
+            lon: self.lon,
+            speed_kmh: self.speed_kmh,
+            budget: fmcg_core::routing::Budget {
+                iterations: self.iterations,
+                time_limit_ms: self.time_ms,
+                seed: self.seed,
+            },
+            geojson: self.geojson,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -134,6 +209,23 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
         Cmd::Demo { out, seed } => {
             demo::run(&out, seed)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Route {
+            common,
+            vehicles,
+            capacity,
+            open,
+        } => {
+            routing::route(&common.common(), vehicles, capacity, open)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::PlanBeats {
+            common,
+            days_per_week,
+            out,
+        } => {
+            routing::plan(&common.common(), days_per_week, out.as_ref())?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -334,6 +334,14 @@ impl Error {
         value
     }
 
+    /// The offending field of an [`Error::InvalidInput`] (`None` for other kinds).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::InvalidInput { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
     /// Shorthand for [`Error::InvalidInput`].
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Error {
         Error::InvalidInput {

@@ -18,6 +18,7 @@ pub mod order;
 pub mod outlet;
 pub mod purchase;
 pub mod quantity;
+pub mod routing;
 mod schema;
 pub mod staff;
 pub mod table;

@@ -15,4 +15,5 @@ mod inventory;
 mod journal;
 mod orders;
 mod props;
+mod routing;
 mod support;
