@@ -45,5 +45,15 @@ export declare class Engine {
   sync(): void
 }
 
+/**
+ * Runs a routing job in the JSON contract (`{ type: 'tsp', ... }`: one of `matrix`, `road_matrix`, `tsp`,
+ * `vrp`, `beats`, `split`, `insert`, `remove`, `reoptimize`, `geojson`). Time limits run
+ * on the system clock.
+ */
+export declare function route(request: object): any
+
+/** `route`, off the event loop. */
+export declare function routeAsync(request: object): Promise<any>
+
 /** The JSON Schema of the contract: commands, events, outcomes, queries, errors. */
 export declare function schema(): any

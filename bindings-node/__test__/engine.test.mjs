@@ -5,11 +5,20 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite, world, lines, envelope } from '../../fixtures/js/suite.mjs';
+import { suite, routingSuite, world, lines, envelope } from '../../fixtures/js/suite.mjs';
 
 const fmcg = createRequire(import.meta.url)('../index.js');
 
 suite('node', fmcg);
+routingSuite('node', fmcg);
+
+test('node: routeAsync resolves to the same plan as route', async () => {
+  const request = { type: 'vrp', matrix: { metres: [[0, 100, 200], [100, 0, 100], [200, 100, 0]] }, stops: [{ point: 1 }, { point: 2 }], vehicles: [{}], budget: { iterations: 20 } };
+  const pending = fmcg.routeAsync(request);
+  assert.ok(pending instanceof Promise);
+  assert.deepEqual(await pending, fmcg.route(request));
+  await assert.rejects(fmcg.routeAsync({ type: 'vrp', matrix: { metres: [[0]] }, stops: [], vehicles: [] }), (e) => e.code === 'INVALID_INPUT');
+});
 
 test('node: async twins give the same results as the sync calls, off the event loop', async () => {
   const a = world(fmcg);

@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use fmcg_core::{
     Engine as CoreEngine, Envelope, FsyncPolicy, JournaledEngine, Outcome, Query, QueryResult,
     StaffId,
+    routing::{self, Request},
 };
 use napi::bindgen_prelude::{AsyncTask, Buffer, Unknown};
 use napi::{Env, ScopedTask, Task};
@@ -279,6 +280,43 @@ impl<'t> ScopedTask<'t> for QueryTask {
     fn resolve(&mut self, env: &'t Env, output: Self::Output) -> napi::Result<Unknown<'t>> {
         let result = output.map_err(|e| errors::to_js(env, &e))?;
         env.to_js_value(&result)
+    }
+}
+
+/// Runs a routing job in the JSON contract (`{ type: 'tsp', ... }`: one of `matrix`, `road_matrix`, `tsp`,
+/// `vrp`, `beats`, `split`, `insert`, `remove`, `reoptimize`, `geojson`). Time limits run
+/// on the system clock.
+#[napi(catch_unwind, ts_args_type = "request: object", ts_return_type = "any")]
+pub fn route(env: Env, request: Unknown<'_>) -> napi::Result<serde_json::Value> {
+    let request: Request = convert::from_js(&env, &request)?;
+    let response = routing::solve(&request, &routing::SystemClock::new())
+        .map_err(|e| errors::to_js(&env, &e))?;
+    convert::to_js(&env, &response)
+}
+
+/// `route`, off the event loop.
+#[napi(ts_args_type = "request: object", ts_return_type = "Promise<any>")]
+pub fn route_async(env: Env, request: Unknown<'_>) -> napi::Result<AsyncTask<RouteTask>> {
+    let request: Request = convert::from_js(&env, &request)?;
+    Ok(AsyncTask::new(RouteTask { request }))
+}
+
+/// The work of `routeAsync`.
+pub struct RouteTask {
+    request: Request,
+}
+
+impl<'t> ScopedTask<'t> for RouteTask {
+    type Output = Result<routing::Response, fmcg_core::Error>;
+    type JsValue = Unknown<'t>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(routing::solve(&self.request, &routing::SystemClock::new()))
+    }
+
+    fn resolve(&mut self, env: &'t Env, output: Self::Output) -> napi::Result<Unknown<'t>> {
+        let response = output.map_err(|e| errors::to_js(env, &e))?;
+        env.to_js_value(&response)
     }
 }
 

@@ -148,11 +148,25 @@ fn schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     convert::to_py(py, &fmcg_core::schema())
 }
 
+/// Runs a routing job given as a dict in the JSON contract (`{"type": "tsp", ...}`: one of
+/// `matrix`, `road_matrix`, `tsp`, `vrp`, `beats`, `split`, `insert`, `remove`, `reoptimize`, `geojson`)
+/// and returns its result as a dict. Time limits run on the system clock; the GIL is
+/// released while it runs.
+#[pyfunction]
+fn route<'py>(py: Python<'py>, request: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let request: fmcg_core::routing::Request = convert::from_py(request)?;
+    let response = py
+        .detach(|| fmcg_core::routing::solve(&request, &fmcg_core::routing::SystemClock::new()))
+        .map_err(|e| errors::to_py(py, &e))?;
+    convert::to_py(py, &response)
+}
+
 /// The compiled part of the `fmcg` package.
 #[pymodule]
 fn _fmcg(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
     m.add_function(wrap_pyfunction!(schema, m)?)?;
+    m.add_function(wrap_pyfunction!(route, m)?)?;
     errors::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

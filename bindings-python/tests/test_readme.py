@@ -1,11 +1,12 @@
-"""The Python snippets of the README run as written."""
+"""The Python snippets of the README and the docs run as written."""
 
 from __future__ import annotations
 
 import pathlib
 import re
 
-README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
 
 
 def test_every_python_block_of_the_readme_runs() -> None:
@@ -13,3 +14,11 @@ def test_every_python_block_of_the_readme_runs() -> None:
     assert blocks, "the README has Python examples"
     for block in blocks:
         exec(compile(block, str(README), "exec"), {})  # noqa: S102 - our own README
+
+
+def test_every_python_block_of_the_routing_guide_runs() -> None:
+    guide = ROOT / "docs" / "routing.md"
+    blocks = re.findall(r"```python\n(.*?)```", guide.read_text(), flags=re.S)
+    assert blocks, "the routing guide has Python examples"
+    for block in blocks:
+        exec(compile(block, str(guide), "exec"), {})  # noqa: S102 - our own docs

@@ -4,6 +4,10 @@
 //! converts the result back; errors become JS errors once, in [`errors`]. The engine runs
 //! in memory (there is no journal file in a browser); hosts persist `snapshot()` bytes or
 //! the events.
+//!
+//! The JSON Schema is not compiled in: the package ships it as `contract.schema.json`
+//! (the committed `docs/reference/contract.schema.json`, kept current by a core test), so
+//! the generator's code and the schema text stay out of the phone's download.
 
 mod convert;
 mod errors;
@@ -94,8 +98,21 @@ impl JsEngine {
     }
 }
 
-/// The JSON Schema of the contract: commands, events, outcomes, queries, errors.
+/// The page's clock (`Date.now()`, milliseconds) for routing time limits.
+struct JsClock;
+
+impl fmcg_core::routing::Clock for JsClock {
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+}
+
+/// Runs a routing job in the JSON contract (`{ type: 'tsp', ... }`: one of `matrix`, `road_matrix`, `tsp`,
+/// `vrp`, `beats`, `split`, `insert`, `remove`, `reoptimize`, `geojson`). Time limits run
+/// on `Date.now()`; runs on the calling thread (use a Worker for long budgets).
 #[wasm_bindgen]
-pub fn schema() -> Result<JsValue, JsValue> {
-    convert::to_js(&fmcg_core::schema())
+pub fn route(request: &JsValue) -> Result<JsValue, JsValue> {
+    let request: fmcg_core::routing::Request = convert::from_js(request)?;
+    let response = fmcg_core::routing::solve(&request, &JsClock).map_err(|e| errors::to_js(&e))?;
+    convert::to_js(&response)
 }

@@ -191,3 +191,114 @@ fn the_readme_tour_works_on_the_fixtures() {
     assert_eq!(v["rows"][0]["id"], "SO-1");
     assert_eq!(v["rows"][0]["status"], "cancelled");
 }
+
+const OUTLETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/outlets.csv");
+
+#[test]
+fn route_plans_a_day_and_writes_geojson() {
+    let dir = tempfile::tempdir().unwrap();
+    let geo = dir.path().join("day.geojson");
+    let args = [
+        "route",
+        "--outlets",
+        OUTLETS,
+        "--lat",
+        "31.23",
+        "--lon",
+        "121.47",
+        "--iterations",
+        "100",
+    ];
+    let out = fmcg(
+        &[&args[..], &["--geojson", geo.to_str().unwrap()]].concat(),
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stops = v["stops"].as_array().unwrap();
+    assert_eq!(stops.len(), 42); // base, 40 outlets, base
+    assert_eq!(
+        (stops[0]["id"].as_str(), stops[41]["id"].as_str()),
+        (Some("base"), Some("base"))
+    );
+    let fc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&geo).unwrap()).unwrap();
+    assert_eq!(fc["features"][0]["geometry"]["type"], "LineString");
+    // Delivery trips: every outlet on a truck or reported, within the capacity.
+    let out = fmcg(
+        &[&args[..], &["--vehicles", "4", "--capacity", "150"]].concat(),
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let served: usize = v["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["stops"].as_array().unwrap().len() - 2)
+        .sum();
+    assert_eq!(served + v["unserved"].as_array().unwrap().len(), 40);
+    assert!(
+        v["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["load"][0].as_u64().unwrap() <= 150)
+    );
+}
+
+#[test]
+fn plan_beats_prints_the_cycle_and_refuses_bad_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    let out = fmcg(
+        &[
+            "plan-beats",
+            "--outlets",
+            OUTLETS,
+            "--lat",
+            "31.23",
+            "--lon",
+            "121.47",
+            "--iterations",
+            "50",
+            "--out",
+            plan.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("spread (heaviest / lightest day)"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_eq!(v["days"].as_array().unwrap().len(), 20);
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "id,lat,lon\nX,95,121\n").unwrap();
+    let out = fmcg(
+        &[
+            "plan-beats",
+            "--outlets",
+            bad.to_str().unwrap(),
+            "--lat",
+            "31",
+            "--lon",
+            "121",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("latitude"));
+}

@@ -7,6 +7,7 @@ use crate::engine::event::EventRecord;
 use crate::engine::query::{Query, QueryResult};
 use crate::engine::{Envelope, Outcome, Snapshot};
 use crate::error::Error;
+use crate::routing::{Request, Response};
 
 /// The contract's top-level types, one property each; their parts are in `$defs`.
 #[derive(JsonSchema)]
@@ -26,11 +27,15 @@ struct Contract {
     query_result: QueryResult,
     /// A snapshot: what `snapshot` returns and `restore` takes.
     snapshot: Snapshot,
+    /// A routing job: what `route` takes.
+    routing_request: Request,
+    /// What `route` returns.
+    routing_response: Response,
 }
 
 /// The JSON Schema (draft 2020-12) of the contract every host shares. Its `properties`
 /// name the top-level types (`envelope`, `outcome`, `event_record`, `error`, `query`,
-/// `query_result`, `snapshot`); every type is under `$defs`.
+/// `query_result`, `snapshot`, `routing_request`, `routing_response`); every type is under `$defs`.
 ///
 /// ```
 /// let schema = fmcg_core::schema();

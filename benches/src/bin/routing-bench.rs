@@ -52,6 +52,12 @@ enum Cmd {
     Cvrp(Run),
     /// A Solomon `.txt` file.
     Vrptw(Run),
+    /// Print the integer weights (and CVRP data) of a TSPLIB / CVRPLIB file as JSON, so
+    /// other solvers can be fed and re-scored with exactly the same numbers.
+    Weights {
+        /// Instance file.
+        file: PathBuf,
+    },
 }
 
 fn budget(run: &Run, started: Instant) -> Budget {
@@ -67,7 +73,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli.cmd) {
         Ok(line) => {
-            println!("{line}");
+            match line {
+                // Pre-rendered objects keep their key order.
+                serde_json::Value::String(s) => println!("{s}"),
+                other => println!("{other}"),
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -77,6 +87,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// A JSON object with its keys in the contract's order (as a raw JSON value).
+fn ordered(fields: &[(&str, serde_json::Value)]) -> serde_json::Value {
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{}:{v}", serde_json::Value::from(*k)))
+        .collect();
+    serde_json::Value::String(format!("{{{}}}", body.join(",")))
+}
+
 fn read(path: &PathBuf) -> Result<String, Box<dyn std::error::Error>> {
     Ok(
         std::fs::read_to_string(path)
@@ -84,10 +103,36 @@ fn read(path: &PathBuf) -> Result<String, Box<dyn std::error::Error>> {
     )
 }
 
+/// The fleet the CVRP runs get: the `k` in the name for sets A and P, and for set X a
+/// free fleet (`ceil(sum d / Q) + max(3, 25 %)`, a cap that never binds).
+fn cvrp_fleet(name: &str, inst: &instances::Instance) -> usize {
+    let total: u64 = inst.demand.iter().map(|&d| u64::from(d)).sum();
+    let kmin = total.div_ceil(u64::from(inst.capacity.max(1))) as usize;
+    let named_k = name
+        .rsplit('-')
+        .next()
+        .and_then(|k| k.strip_prefix('k'))
+        .and_then(|k| k.parse::<usize>().ok());
+    if name.starts_with("X-") {
+        kmin + 3.max(kmin.div_ceil(4))
+    } else {
+        named_k.unwrap_or(kmin).max(kmin)
+    }
+}
+
 fn run(cmd: &Cmd) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
     let started = Instant::now();
     let clock = SystemClock::new();
     match cmd {
+        Cmd::Weights { file } => {
+            let name = instances::instance_name(file);
+            let inst = instances::parse_tsplib(&name, &read(file)?)?;
+            let rows: Vec<&[u32]> = inst.weights.chunks(inst.n.max(1)).collect();
+            Ok(
+                json!({"instance": name, "n": inst.n, "weights": rows, "capacity": inst.capacity,
+                      "demand": inst.demand, "fleet": cvrp_fleet(&name, &inst)}),
+            )
+        }
         Cmd::Tsp(r) => {
             let name = instances::instance_name(&r.file);
             let inst = instances::parse_tsplib(&name, &read(&r.file)?)?;
@@ -101,27 +146,18 @@ fn run(cmd: &Cmd) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
             let mut tour = route.points();
             tour.pop(); // the closing return to the start
             let length = inst.tour_length(&tour)?;
-            Ok(
-                json!({"instance": name, "n": inst.n, "length": length, "tour": tour,
-                      "ms": started.elapsed().as_millis() as u64}),
-            )
+            Ok(ordered(&[
+                ("instance", json!(name)),
+                ("n", json!(inst.n)),
+                ("length", json!(length)),
+                ("tour", json!(tour)),
+                ("ms", json!(started.elapsed().as_millis() as u64)),
+            ]))
         }
         Cmd::Cvrp(r) => {
             let name = instances::instance_name(&r.file);
             let inst = instances::parse_tsplib(&name, &read(&r.file)?)?;
-            let total: u64 = inst.demand.iter().map(|&d| u64::from(d)).sum();
-            let kmin = total.div_ceil(u64::from(inst.capacity.max(1))) as usize;
-            // Sets A and P: the k in the name; set X: a free fleet (a cap that never binds).
-            let named_k = name
-                .rsplit('-')
-                .next()
-                .and_then(|k| k.strip_prefix('k'))
-                .and_then(|k| k.parse::<usize>().ok());
-            let fleet = if name.starts_with("X-") {
-                kmin + 3.max(kmin.div_ceil(4))
-            } else {
-                named_k.unwrap_or(kmin).max(kmin)
-            };
+            let fleet = cvrp_fleet(&name, &inst);
             let m = Matrix::from_fn(inst.n, |i, j| {
                 let w = inst.weights[i * inst.n + j];
                 (w, w)
@@ -154,10 +190,13 @@ fn run(cmd: &Cmd) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
                 .map(|rt| rt.stops.iter().filter_map(|s| s.stop).collect())
                 .collect();
             let cost = inst.cvrp_cost(&routes)?;
-            Ok(
-                json!({"instance": name, "n": inst.n, "cost": cost, "routes": routes,
-                      "ms": started.elapsed().as_millis() as u64}),
-            )
+            Ok(ordered(&[
+                ("instance", json!(name)),
+                ("n", json!(inst.n)),
+                ("cost", json!(cost)),
+                ("routes", json!(routes)),
+                ("ms", json!(started.elapsed().as_millis() as u64)),
+            ]))
         }
         Cmd::Vrptw(r) => {
             let name = instances::instance_name(&r.file);
@@ -202,9 +241,14 @@ fn run(cmd: &Cmd) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
                 })
                 .collect();
             let d10 = inst.score(&routes)?;
-            Ok(json!({"instance": name, "n": n, "vehicles": routes.len(),
-                      "distance": d10 as f64 / 10.0, "routes": routes,
-                      "ms": started.elapsed().as_millis() as u64}))
+            Ok(ordered(&[
+                ("instance", json!(name)),
+                ("n", json!(n)),
+                ("vehicles", json!(routes.len())),
+                ("distance", json!(d10 as f64 / 10.0)),
+                ("routes", json!(routes)),
+                ("ms", json!(started.elapsed().as_millis() as u64)),
+            ]))
         }
     }
 }

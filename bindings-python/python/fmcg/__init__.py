@@ -20,6 +20,7 @@ from fmcg._fmcg import (
     NotFound,
     PermissionDenied,
     __version__,
+    route,
     schema,
 )
 
@@ -37,5 +38,6 @@ __all__ = [
     "NotFound",
     "PermissionDenied",
     "__version__",
+    "route",
     "schema",
 ]

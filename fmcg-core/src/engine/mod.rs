@@ -415,7 +415,11 @@ impl Engine {
     /// # Errors
     /// [`Error::InvalidInput`] for undecodable bytes, else as [`Engine::restore`].
     pub fn restore_bytes(bytes: &[u8]) -> Result<Engine> {
-        let snapshot: Snapshot = serde_json::from_slice(bytes).map_err(|e| Error::json(&e))?;
+        // Through a `Value`, like every other decoder: the event and command types then
+        // share one decoder (it matters for the WASM package's size).
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| Error::json(&e))?;
+        let snapshot: Snapshot = serde_json::from_value(value).map_err(|e| Error::json(&e))?;
         Engine::restore(snapshot)
     }
 

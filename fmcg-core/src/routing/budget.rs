@@ -54,7 +54,7 @@ impl Clock for SystemClock {
 ///
 /// The search stops at the first limit reached. With neither limit set, the solver runs
 /// its default number of iterations ([`Budget::DEFAULT_ITERATIONS`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Budget {
     /// Maximum improvement iterations (kicks for the TSP, ruin-and-recreate rounds for the
     /// VRP).
@@ -66,16 +66,6 @@ pub struct Budget {
     /// Seed of the random choices.
     #[serde(default)]
     pub seed: u64,
-}
-
-impl Default for Budget {
-    fn default() -> Self {
-        Budget {
-            iterations: None,
-            time_limit_ms: None,
-            seed: 0,
-        }
-    }
 }
 
 impl Budget {

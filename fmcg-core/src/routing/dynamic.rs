@@ -10,9 +10,9 @@ use super::tsp::{End, TspProblem, solve_tsp};
 use super::{Objective, Route, TimeWindow, evaluate_path};
 use crate::error::{Error, Result};
 
-/// A planned day and one point to add to it at least cost.
+/// A planned day and one point to add to it ([`insert_stop`]) or drop from it ([`remove_stop`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct InsertStop {
+pub struct DayChange {
     /// Travel between all points.
     pub matrix: Matrix,
     /// The day's points in order, start first (and the end last, if fixed).
@@ -89,7 +89,7 @@ fn on_time(route: &Route, windows: &[Option<TimeWindow>]) -> bool {
 /// # Errors
 /// [`Error::InvalidInput`] for an empty path, points outside the matrix, or the point
 /// already on the path.
-pub fn insert_stop(req: &InsertStop) -> Result<Route> {
+pub fn insert_stop(req: &DayChange) -> Result<Route> {
     check_points(&req.matrix, &req.path, "path")?;
     check_points(&req.matrix, &[req.point], "point")?;
     check_lengths(&req.matrix, &req.service_s, &req.time_windows)?;
@@ -134,35 +134,28 @@ pub fn insert_stop(req: &InsertStop) -> Result<Route> {
     }))
 }
 
-/// Drops `point` (a closed outlet) from the day, the neighbours joined directly.
+/// Drops `point` (a closed outlet) from the day, its neighbours joined directly.
 ///
 /// # Errors
 /// [`Error::InvalidInput`] for an empty path, points outside the matrix, the start, or a
 /// point not on the path.
-pub fn remove_stop(
-    matrix: &Matrix,
-    path: &[usize],
-    point: usize,
-    service_s: &[u32],
-    time_windows: &[Option<TimeWindow>],
-    start_time_s: u32,
-) -> Result<Route> {
-    check_points(matrix, path, "path")?;
-    check_lengths(matrix, service_s, time_windows)?;
-    let Some(at) = path.iter().skip(1).position(|&p| p == point) else {
+pub fn remove_stop(req: &DayChange) -> Result<Route> {
+    check_points(&req.matrix, &req.path, "path")?;
+    check_lengths(&req.matrix, &req.service_s, &req.time_windows)?;
+    let Some(at) = req.path.iter().skip(1).position(|&p| p == req.point) else {
         return Err(Error::invalid(
             "point",
-            format!("point {point} is not a visit on the path"),
+            format!("point {} is not a visit on the path", req.point),
         ));
     };
-    let mut p = path.to_vec();
+    let mut p = req.path.clone();
     p.remove(at + 1);
     Ok(evaluate_path(
-        matrix,
+        &req.matrix,
         &p,
-        service_s,
-        time_windows,
-        start_time_s,
+        &req.service_s,
+        &req.time_windows,
+        req.start_time_s,
         Vec::new(),
     ))
 }

@@ -568,3 +568,82 @@ fn permute(v: &mut [usize], k: usize, f: &mut impl FnMut(&[usize])) {
         v.swap(k, i);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::routing::budget::{Budget, NoClock};
+
+    fn euclid(pts: &[(i32, i32)]) -> Sym {
+        let n = pts.len();
+        let mut d = vec![0i64; n * n];
+        for i in 0..n {
+            for j in 0..n {
+                let (a, b) = (pts[i], pts[j]);
+                d[i * n + j] = f64::from((a.0 - b.0).pow(2) + (a.1 - b.1).pow(2))
+                    .sqrt()
+                    .round() as i64;
+            }
+        }
+        Sym { n, d }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Local search never returns a tour longer than its construction; the tracked
+        /// length is the tour's real length; the budget is spent exactly.
+        #[test]
+        fn never_worse_than_construction(
+            pts in prop::collection::vec((0i32..1000, 0i32..1000), 9..120),
+            seed in 0u64..1000,
+            kicks in 0u64..300,
+        ) {
+            let sym = euclid(&pts);
+            let budget = Budget::iterations(kicks, seed);
+            let mut watch = Stopwatch::new(&NoClock, &budget);
+            let r = solve(&sym, &LkOptions { seed, max_kicks: kicks }, &mut watch);
+            prop_assert!(r.length <= r.initial_length);
+            prop_assert_eq!(r.length, sym.length(&r.tour));
+            prop_assert_eq!(r.kicks, kicks);
+            let mut sorted = r.tour.clone();
+            sorted.sort_unstable();
+            prop_assert_eq!(sorted, (0..pts.len()).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn tiny_instances_are_solved_exactly() {
+        let pts = [
+            (0, 0),
+            (10, 0),
+            (10, 10),
+            (0, 10),
+            (5, -3),
+            (5, 13),
+            (-3, 5),
+        ];
+        let sym = euclid(&pts);
+        let mut watch = Stopwatch::new(&NoClock, &Budget::default());
+        let r = solve(
+            &sym,
+            &LkOptions {
+                seed: 1,
+                max_kicks: 0,
+            },
+            &mut watch,
+        );
+        let mut rest: Vec<usize> = (1..7).collect();
+        let mut best = i64::MAX;
+        permute(&mut rest, 0, &mut |p| {
+            let mut t = vec![0];
+            t.extend_from_slice(p);
+            best = best.min(sym.length(&t));
+        });
+        assert_eq!(r.length, best);
+    }
+}

@@ -281,7 +281,7 @@ pub struct RoadGraph {
 }
 
 /// Path cost: fastest first, then shortest.
-#[derive(Debug, Clone, Copy, Default, PartialEq, PartialOrd)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 struct Cost {
     seconds: u64,
     metres: u64,
@@ -330,6 +330,31 @@ impl RoadGraph {
         Ok(RoadGraph { graph })
     }
 
+    /// Fastest paths from `source` to every junction (`None`: unreachable), by Dijkstra
+    /// over the petgraph adjacency with a dense distance array.
+    fn dijkstra(&self, source: usize, dist: &mut [Option<Cost>]) {
+        use petgraph::visit::EdgeRef;
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        dist.fill(None);
+        dist[source] = Some(Cost::default());
+        let mut heap = BinaryHeap::new();
+        heap.push(Reverse((Cost::default(), source)));
+        while let Some(Reverse((c, u))) = heap.pop() {
+            if dist[u].is_some_and(|d| d < c) {
+                continue;
+            }
+            for e in self.graph.edges(NodeIndex::new(u)) {
+                let v = e.target().index();
+                let next = c + *e.weight();
+                if dist[v].is_none_or(|d| next < d) {
+                    dist[v] = Some(next);
+                    heap.push(Reverse((next, v)));
+                }
+            }
+        }
+    }
+
     /// The travel matrix between the given junctions, by Dijkstra from each.
     ///
     /// # Errors
@@ -347,14 +372,14 @@ impl RoadGraph {
         let n = points.len();
         let mut metres = vec![0u32; n * n];
         let mut seconds = vec![0u32; n * n];
+        let mut dist = vec![None; junctions];
         for (i, &p) in points.iter().enumerate() {
-            let dist =
-                petgraph::algo::dijkstra(&self.graph, NodeIndex::new(p), None, |e| *e.weight());
+            self.dijkstra(p, &mut dist);
             for (j, &q) in points.iter().enumerate() {
                 if i == j {
                     continue;
                 }
-                let Some(c) = dist.get(&NodeIndex::new(q)) else {
+                let Some(c) = dist[q] else {
                     return Err(Error::invalid(
                         format!("points[{j}]"),
                         format!("junction {q} cannot be reached from junction {p}"),

@@ -14,6 +14,7 @@
 //! | 4-week beat plan; split a territory | [`plan_beats`], [`split_territory`] |
 //! | urgent visit, closed outlet, re-plan from here | [`insert_stop`], [`remove_stop`], [`reoptimize`] |
 //! | maps | [`geojson`] |
+//! | any of these as one JSON request (what the bindings call) | [`solve`] |
 
 mod beat;
 mod budget;
@@ -21,6 +22,7 @@ mod dynamic;
 pub mod geojson;
 mod lk;
 mod matrix;
+mod request;
 mod rng;
 mod tsp;
 mod vrp;
@@ -35,8 +37,9 @@ pub use beat::{
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use budget::SystemClock;
 pub use budget::{Budget, Clock, NoClock};
-pub use dynamic::{InsertStop, Reoptimize, insert_stop, remove_stop, reoptimize};
+pub use dynamic::{DayChange, Reoptimize, insert_stop, remove_stop, reoptimize};
 pub use matrix::{MAX_POINTS, Matrix, MatrixInput, RoadEdge, RoadGraph};
+pub use request::{Request, Response, solve};
 pub use tsp::{End, MAX_TSP_POINTS, TspProblem, solve_tsp};
 pub use vrp::{Vehicle, VrpProblem, VrpSolution, VrpStop, solve_vrp};
 

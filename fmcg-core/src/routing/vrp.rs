@@ -750,7 +750,8 @@ fn sort_removed(inst: &Instance<'_>, removed: &mut [u32], rng: &mut Rng) {
             )
         }),
         8..=9 => {
-            removed.sort_by_key(|&c| std::cmp::Reverse(inst.cost_pt(depot, inst.point[c as usize])))
+            removed
+                .sort_by_key(|&c| std::cmp::Reverse(inst.cost_pt(depot, inst.point[c as usize])));
         }
         _ => removed.sort_by_key(|&c| inst.cost_pt(depot, inst.point[c as usize])),
     }

@@ -133,3 +133,15 @@ fn list_queries_have_a_column_form_equal_to_their_rows() {
     let err = w.engine.query_table(&admin, &skus).unwrap_err();
     assert_eq!(err.kind(), fmcg_core::ErrorKind::InvalidInput);
 }
+
+/// The committed schema file (`docs/reference/contract.schema.json`, embedded by the WASM
+/// package) is the schema the core generates.
+#[test]
+fn the_committed_schema_file_is_current() {
+    let file: serde_json::Value =
+        serde_json::from_str(include_str!("../../../docs/reference/contract.schema.json")).unwrap();
+    assert!(
+        file == fmcg_core::schema(),
+        "docs/reference/contract.schema.json is stale: run `cargo run -p fmcg-cli -- schema > docs/reference/contract.schema.json`"
+    );
+}

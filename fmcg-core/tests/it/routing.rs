@@ -511,7 +511,7 @@ fn territory_split_is_balanced() {
 fn dynamic_insert_remove_and_reoptimise() {
     let pts = [(0, 0), (100, 0), (200, 0), (300, 0), (150, 5), (1000, 1000)];
     let m = euclid(&pts);
-    let req = InsertStop {
+    let req = DayChange {
         matrix: m.clone(),
         path: vec![0, 1, 2, 3, 0],
         point: 4,
@@ -523,7 +523,7 @@ fn dynamic_insert_remove_and_reoptimise() {
     let r = insert_stop(&req).unwrap();
     assert_eq!(r.points(), vec![0, 1, 4, 2, 3, 0]);
     assert_eq!(
-        insert_stop(&InsertStop {
+        insert_stop(&DayChange {
             point: 2,
             ..req.clone()
         })
@@ -537,7 +537,7 @@ fn dynamic_insert_remove_and_reoptimise() {
         open_s: 0,
         close_s: 10,
     });
-    let r = insert_stop(&InsertStop {
+    let r = insert_stop(&DayChange {
         point: 5,
         time_windows: tw,
         ..req.clone()
@@ -547,12 +547,21 @@ fn dynamic_insert_remove_and_reoptimise() {
         (r.points(), r.unserved.clone()),
         (vec![0, 1, 2, 3, 0], vec![5])
     );
-    let r = remove_stop(&m, &[0, 1, 4, 2, 3, 0], 4, &[], &[], 0).unwrap();
+    let r = remove_stop(&DayChange {
+        path: vec![0, 1, 4, 2, 3, 0],
+        point: 4,
+        ..req.clone()
+    })
+    .unwrap();
     assert_eq!(r.distance_m, 600);
     assert_eq!(
-        remove_stop(&m, &[0, 1, 0], 3, &[], &[], 0)
-            .unwrap_err()
-            .field(),
+        remove_stop(&DayChange {
+            path: vec![0, 1, 0],
+            point: 3,
+            ..req.clone()
+        })
+        .unwrap_err()
+        .field(),
         Some("point")
     );
     let re = Reoptimize {
@@ -581,6 +590,28 @@ fn dynamic_insert_remove_and_reoptimise() {
         .field(),
         Some("remaining[1]")
     );
+}
+
+#[test]
+fn one_json_request_runs_every_job() {
+    let json = r#"{"type": "tsp", "matrix": {"metres": [[0, 5, 9], [5, 0, 4], [9, 4, 0]]},
+                   "budget": {"iterations": 10, "seed": 1}}"#;
+    let req: Request = serde_json::from_str(json).unwrap();
+    let out = serde_json::to_value(solve(&req, &NoClock).unwrap()).unwrap();
+    assert_eq!(out["distance_m"], 18);
+    let bad: Request = serde_json::from_str(
+        r#"{"type": "vrp", "matrix": {"metres": [[0]]}, "stops": [], "vehicles": []}"#,
+    )
+    .unwrap();
+    assert_eq!(solve(&bad, &NoClock).unwrap_err().field(), Some("vehicles"));
+    assert!(
+        serde_json::from_str::<Request>(
+            r#"{"type": "matrix", "points": [{"lat": 99, "lon": 0}], "speed_kmh": 30}"#
+        )
+        .is_err()
+    );
+    let schema = fmcg_core::schema();
+    assert!(schema["properties"]["routing_request"].is_object());
 }
 
 #[test]
@@ -652,5 +683,38 @@ proptest! {
         let s = solve_vrp(&p, &NoClock).unwrap();
         check_vrp(&p, &s);
         prop_assert_eq!(&s, &solve_vrp(&p, &NoClock).unwrap());
+    }
+}
+
+/// Whether `want` is a deep subset of `got` (objects: listed keys only).
+fn subset(want: &serde_json::Value, got: &serde_json::Value) -> bool {
+    match (want, got) {
+        (serde_json::Value::Object(w), serde_json::Value::Object(g)) => w
+            .iter()
+            .all(|(k, v)| g.get(k).is_some_and(|gv| subset(v, gv))),
+        _ => want == got,
+    }
+}
+
+/// The routing vectors every host runs (`fixtures/routing_cases.json`).
+#[test]
+fn the_shared_routing_cases_give_their_results_and_errors() {
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("../../../fixtures/routing_cases.json")).unwrap();
+    for c in &cases {
+        let name = c["name"].as_str().unwrap();
+        let result = serde_json::from_value::<Request>(c["request"].clone())
+            .map_err(|e| fmcg_core::Error::json(&e))
+            .and_then(|r| solve(&r, &NoClock));
+        match (result, c.get("error")) {
+            (Ok(resp), None) => {
+                let got = serde_json::to_value(resp).unwrap();
+                assert!(subset(&c["expect"], &got), "{name}: {got}");
+            }
+            (Err(e), Some(want)) => {
+                assert!(subset(want, &e.to_json()), "{name}: {}", e.to_json());
+            }
+            (r, _) => panic!("{name}: unexpected {r:?}"),
+        }
     }
 }
