@@ -8,7 +8,7 @@ import pyarrow
 __all__ = [
     "AlreadyExists", "Conflict", "Corrupt", "CreditLimitExceeded", "Engine", "FmcgError",
     "InsufficientStock", "InvalidInput", "InvalidState", "Io", "NotFound", "PermissionDenied",
-    "__version__", "schema",
+    "__version__", "route", "schema",
 ]
 
 __version__: str

@@ -803,7 +803,8 @@ fn search(inst: &Instance<'_>, budget: &Budget, watch: &mut Stopwatch<'_>) -> (S
     (best, it)
 }
 
-/// Relocate, swap, 2-opt* and intra-route 2-opt over nearby customers until no move helps.
+/// Relocate, swap, 2-opt*, cross-exchange and intra-route 2-opt over nearby customers
+/// until no move helps.
 fn local_search(inst: &Instance<'_>, sol: &mut Solution) {
     let mut improved = true;
     let mut guard = 0;
@@ -824,6 +825,7 @@ fn local_search(inst: &Instance<'_>, sol: &mut Solution) {
                 if try_relocate(inst, sol, u, v)
                     || try_swap(inst, sol, u, v)
                     || try_two_opt(inst, sol, u, v)
+                    || try_cross(inst, sol, u, v)
                 {
                     improved = true;
                     break;
@@ -917,6 +919,38 @@ fn try_swap(inst: &Instance<'_>, sol: &mut Solution, u: usize, v: usize) -> bool
     a[pu] = v as u32;
     b[pv] = u as u32;
     commit(inst, sol, &[(ru, a), (rv, b)])
+}
+
+/// Cross-exchange: swaps the segment of up to 3 stops starting at `u` with the one
+/// starting at `v` in another route (lengths 1 and 1 are [`try_swap`]).
+fn try_cross(inst: &Instance<'_>, sol: &mut Solution, u: usize, v: usize) -> bool {
+    let (ru, pu) = locate(sol, u);
+    let (rv, pv) = locate(sol, v);
+    if ru == rv {
+        return false;
+    }
+    let (la_max, lb_max) = (
+        (sol.routes[ru].seq.len() - pu).min(3),
+        (sol.routes[rv].seq.len() - pv).min(3),
+    );
+    for la in 1..=la_max {
+        for lb in 1..=lb_max {
+            if la == 1 && lb == 1 {
+                continue;
+            }
+            let (a, b) = (&sol.routes[ru].seq, &sol.routes[rv].seq);
+            let mut na: Vec<u32> = a[..pu].to_vec();
+            na.extend_from_slice(&b[pv..pv + lb]);
+            na.extend_from_slice(&a[pu + la..]);
+            let mut nb: Vec<u32> = b[..pv].to_vec();
+            nb.extend_from_slice(&a[pu..pu + la]);
+            nb.extend_from_slice(&b[pv + lb..]);
+            if commit(inst, sol, &[(ru, na), (rv, nb)]) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Within a route: reverses the stretch between `u` and `v` (2-opt). Between routes: 2-opt*
