@@ -11,15 +11,27 @@ use serde::{Deserialize, Serialize};
 pub trait Clock {
     /// Milliseconds since an arbitrary fixed origin; never decreasing.
     fn now_ms(&self) -> f64;
+
+    /// Whether the clock measures time at all (`false` for [`NoClock`]). A time limit on
+    /// a clock that does not is replaced by the default iteration budget, so a search
+    /// always ends.
+    fn measures_time(&self) -> bool {
+        true
+    }
 }
 
-/// A clock that never advances: time limits never expire, so only iterations count.
+/// A clock that never advances: only iterations count. A budget with a time limit and no
+/// iteration cap runs [`Budget::DEFAULT_ITERATIONS`] under it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoClock;
 
 impl Clock for NoClock {
     fn now_ms(&self) -> f64 {
         0.0
+    }
+
+    fn measures_time(&self) -> bool {
+        false
     }
 }
 
@@ -90,12 +102,12 @@ impl Budget {
         }
     }
 
-    /// The iteration cap this budget implies.
-    pub(crate) fn max_iterations(&self) -> u64 {
+    /// The iteration cap this budget implies on `clock`.
+    pub(crate) fn max_iterations(&self, clock: &dyn Clock) -> u64 {
         match (self.iterations, self.time_limit_ms) {
             (Some(k), _) => k,
-            (None, Some(_)) => u64::MAX,
-            (None, None) => Budget::DEFAULT_ITERATIONS,
+            (None, Some(_)) if clock.measures_time() => u64::MAX,
+            _ => Budget::DEFAULT_ITERATIONS,
         }
     }
 }
@@ -117,6 +129,11 @@ impl<'a> Stopwatch<'a> {
             start,
             expired: false,
         }
+    }
+
+    /// The clock it reads.
+    pub fn clock(&self) -> &'a dyn Clock {
+        self.clock
     }
 
     /// Whether the time limit has passed (read at iteration multiples of 8).

@@ -219,7 +219,7 @@ fn tsp_order(problem: &TspProblem, clock: &dyn Clock) -> Vec<usize> {
         let mut watch = Stopwatch::new(clock, &problem.budget);
         let opts = lk::LkOptions {
             seed: problem.budget.seed,
-            max_kicks: problem.budget.max_iterations(),
+            max_kicks: problem.budget.max_iterations(clock),
         };
         let tour = if symmetric && dummy.is_none() {
             let mut d = vec![0i64; nn * nn];

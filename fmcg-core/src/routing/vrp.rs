@@ -766,7 +766,7 @@ fn search(inst: &Instance<'_>, budget: &Budget, watch: &mut Stopwatch<'_>) -> (S
     let mut best = cur.clone();
     let mut cand = cur.clone();
     let mut rng = Rng::new(budget.seed);
-    let max_iter = budget.max_iterations();
+    let max_iter = budget.max_iterations(watch.clock());
     // Temperatures relative to the typical neighbour distance.
     let typical = {
         let mut sum = 0i64;

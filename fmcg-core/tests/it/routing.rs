@@ -215,6 +215,23 @@ fn tsp_with_time_windows_keeps_windows_or_reports_unserved() {
     assert!(is_permutation(&visited, 12));
 }
 
+/// A time limit on a clock that does not measure time still ends (the default
+/// iteration budget), for the TSP and the VRP.
+#[test]
+fn a_time_limit_without_a_clock_still_ends() {
+    let m = euclid(&lcg_points(30, 2, 500));
+    let mut p = TspProblem::closed(m);
+    p.budget = Budget::time_ms(50, 1);
+    let r = solve_tsp(&p, &NoClock).unwrap();
+    assert_eq!(r.stops.len(), 31);
+    let mut v = vrp_instance(20, 4, 4, 40, false);
+    v.budget = Budget::time_ms(50, 1);
+    assert_eq!(
+        solve_vrp(&v, &NoClock).unwrap().iterations,
+        Budget::DEFAULT_ITERATIONS
+    );
+}
+
 #[test]
 fn tsp_bad_input_is_typed() {
     let m = euclid(&lcg_points(5, 1, 100));
