@@ -165,6 +165,9 @@ struct Veh {
     cap: Vec<u32>,
     t0: i64,
     t_end: i64,
+    /// Index of the first vehicle identical to this one (empty routes of one class are
+    /// interchangeable).
+    class: usize,
 }
 
 const NEAR: usize = 40;
@@ -222,12 +225,21 @@ impl<'a> Instance<'a> {
                         cap: v.capacity.clone(),
                         t0,
                         t_end,
+                        class: 0,
                     }
                 })
                 .collect(),
             near: Vec::new(),
             penalty: 0,
         };
+        for k in 0..inst.vehicles.len() {
+            let same = |a: &Veh, b: &Veh| {
+                (a.start, a.end, a.t0, a.t_end) == (b.start, b.end, b.t0, b.t_end) && a.cap == b.cap
+            };
+            inst.vehicles[k].class = (0..k)
+                .find(|&j| same(&inst.vehicles[j], &inst.vehicles[k]))
+                .unwrap_or(k);
+        }
         for (k, s) in p.stops.iter().enumerate() {
             if s.point >= n {
                 return Err(Error::invalid(
@@ -542,14 +554,15 @@ fn recreate(inst: &Instance<'_>, sol: &mut Solution, pending: &[u32], mut rng: O
     for &c in pending {
         let cu = c as usize;
         let mut best: Option<(i64, usize, usize)> = None;
-        let mut tried_empty = false;
+        let mut tried_empty: Vec<usize> = Vec::new();
         for (ri, r) in sol.routes.iter().enumerate() {
             if r.seq.is_empty() {
-                // Empty routes of identical vehicles are interchangeable: try one of them.
-                if tried_empty {
+                // Empty routes of identical vehicles are interchangeable: try one per class.
+                let class = inst.vehicles[r.vehicle].class;
+                if tried_empty.contains(&class) {
                     continue;
                 }
-                tried_empty = true;
+                tried_empty.push(class);
             }
             if let Some((delta, pos)) = inst.best_insertion(r, cu, rng.as_deref_mut()) {
                 if best.is_none_or(|(b, _, _)| delta < b) {

@@ -368,6 +368,41 @@ fn vrp_reports_unserved_stops_instead_of_dropping_them() {
     assert!(s.routes.is_empty());
 }
 
+/// A mixed fleet: a stop only the big truck can carry goes on the big truck, whatever
+/// the order of the vehicles (empty routes are tried once per kind of vehicle, not once).
+#[test]
+fn vrp_mixed_fleet_uses_the_vehicle_that_fits() {
+    for (stops, big_first) in [(1, false), (1, true), (6, false), (6, true)] {
+        let mut p = vrp_instance(stops, 8, 2, 1000, false);
+        for s in &mut p.stops {
+            s.demand = vec![1, 0];
+        }
+        p.stops[0].demand = vec![20, 0];
+        let (small, big) = (
+            Vehicle::at_depot(0, vec![5, 5]),
+            Vehicle::at_depot(0, vec![50, 5]),
+        );
+        p.vehicles = if big_first {
+            vec![big, small]
+        } else {
+            vec![small, big]
+        };
+        let s = solve_vrp(&p, &NoClock).unwrap();
+        check_vrp(&p, &s);
+        assert!(
+            s.unserved.is_empty(),
+            "{stops} {big_first}: {:?}",
+            s.unserved
+        );
+        let carrier = s
+            .routes
+            .iter()
+            .find(|r| r.stops.iter().any(|x| x.stop == Some(0)))
+            .unwrap();
+        assert_eq!(p.vehicles[carrier.vehicle.unwrap()].capacity[0], 50);
+    }
+}
+
 #[test]
 fn vrp_bad_input_is_typed() {
     let mut p = vrp_instance(5, 1, 2, 40, false);
