@@ -57,6 +57,10 @@ pub struct OpeningHours {
     pub close: NaiveTime,
 }
 
+/// The visit counts a 4-week cycle allows (4 = weekly, 2 = fortnightly, 1 = monthly,
+/// 8 = twice weekly).
+pub const VISITS_PER_CYCLE: [u8; 4] = [1, 2, 4, 8];
+
 /// How often the outlet must be visited.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -178,7 +182,7 @@ impl Outlet {
             }
         }
         match &self.visit_frequency {
-            VisitFrequency::PerCycle { visits } if ![1, 2, 4, 8].contains(visits) => Err(
+            VisitFrequency::PerCycle { visits } if !VISITS_PER_CYCLE.contains(visits) => Err(
                 Error::invalid("visit_frequency.visits", "must be 1, 2, 4 or 8"),
             ),
             VisitFrequency::Weekly { weekdays } if weekdays.is_empty() => Err(Error::invalid(

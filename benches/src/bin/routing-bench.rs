@@ -87,6 +87,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// Solves a VRP that must serve every stop; the routes as the stops' points (depot
+/// excluded).
+fn served_points(
+    p: &VrpProblem,
+    clock: &SystemClock,
+) -> Result<Vec<Vec<usize>>, Box<dyn std::error::Error>> {
+    let sol = solve_vrp(p, clock)?;
+    if !sol.unserved.is_empty() {
+        return Err(Box::new(ParseError(format!(
+            "{} customers unserved",
+            sol.unserved.len()
+        ))));
+    }
+    Ok(sol
+        .routes
+        .iter()
+        .map(|rt| {
+            rt.stops
+                .iter()
+                .filter_map(|s| s.stop.map(|k| p.stops[k].point))
+                .collect()
+        })
+        .collect())
+}
+
 /// A JSON object with its keys in the contract's order (as a raw JSON value).
 fn ordered(fields: &[(&str, serde_json::Value)]) -> serde_json::Value {
     let body: Vec<String> = fields
@@ -177,17 +202,10 @@ fn run(cmd: &Cmd) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
                 objective: Default::default(),
                 budget: budget(r, started),
             };
-            let sol = solve_vrp(&p, &clock)?;
-            if !sol.unserved.is_empty() {
-                return Err(Box::new(ParseError(format!(
-                    "{} customers unserved",
-                    sol.unserved.len()
-                ))));
-            }
-            let routes: Vec<Vec<usize>> = sol
-                .routes
-                .iter()
-                .map(|rt| rt.stops.iter().filter_map(|s| s.stop).collect())
+            // Customer k is node k + 1.
+            let routes: Vec<Vec<usize>> = served_points(&p, &clock)?
+                .into_iter()
+                .map(|r| r.into_iter().map(|node| node - 1).collect())
                 .collect();
             let cost = inst.cvrp_cost(&routes)?;
             Ok(ordered(&[
@@ -223,23 +241,7 @@ fn run(cmd: &Cmd) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
                 objective: Default::default(),
                 budget: budget(r, started),
             };
-            let sol = solve_vrp(&p, &clock)?;
-            if !sol.unserved.is_empty() {
-                return Err(Box::new(ParseError(format!(
-                    "{} customers unserved",
-                    sol.unserved.len()
-                ))));
-            }
-            let routes: Vec<Vec<usize>> = sol
-                .routes
-                .iter()
-                .map(|rt| {
-                    rt.stops
-                        .iter()
-                        .filter_map(|s| s.stop.map(|k| k + 1))
-                        .collect()
-                })
-                .collect();
+            let routes = served_points(&p, &clock)?;
             let d10 = inst.score(&routes)?;
             Ok(ordered(&[
                 ("instance", json!(name)),

@@ -17,6 +17,7 @@ use super::matrix::Matrix;
 use super::tsp::{TspProblem, solve_tsp};
 use super::{Route, evaluate_path};
 use crate::error::{Error, Result};
+use crate::outlet::VISITS_PER_CYCLE;
 
 /// Weeks in a beat cycle.
 pub const WEEKS: usize = 4;
@@ -34,6 +35,20 @@ pub struct BeatOutlet {
     /// Weekdays (0 = first working day) the outlet may be visited on; empty: any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub weekdays: Vec<u8>,
+}
+
+impl BeatOutlet {
+    /// Checks the outlet at `outlets[k]`: a point of `matrix`, a cycle frequency.
+    fn validate(&self, k: usize, matrix: &Matrix) -> Result<()> {
+        matrix.check_point(format!("outlets[{k}].point"), self.point)?;
+        if !VISITS_PER_CYCLE.contains(&self.visits) {
+            return Err(Error::invalid(
+                format!("outlets[{k}].visits"),
+                "must be 1, 2, 4 or 8",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A rep's outlets to spread over a cycle.
@@ -143,29 +158,12 @@ impl Ctx<'_> {
 }
 
 fn validate(p: &BeatProblem) -> Result<()> {
-    let n = p.matrix.len();
-    if p.home >= n {
-        return Err(Error::invalid(
-            "home",
-            format!("point {} is outside a matrix of {n} points", p.home),
-        ));
-    }
+    p.matrix.check_point("home", p.home)?;
     if !(1..=7).contains(&p.days_per_week) {
         return Err(Error::invalid("days_per_week", "must be 1 to 7"));
     }
     for (k, o) in p.outlets.iter().enumerate() {
-        if o.point >= n {
-            return Err(Error::invalid(
-                format!("outlets[{k}].point"),
-                format!("point {} is outside a matrix of {n} points", o.point),
-            ));
-        }
-        if ![1, 2, 4, 8].contains(&o.visits) {
-            return Err(Error::invalid(
-                format!("outlets[{k}].visits"),
-                "must be 1, 2, 4 or 8",
-            ));
-        }
+        o.validate(k, &p.matrix)?;
         if o.visits == 8 && p.days_per_week < 2 {
             return Err(Error::invalid(
                 format!("outlets[{k}].visits"),
@@ -629,20 +627,8 @@ pub fn split_territory(problem: &TerritoryProblem) -> Result<TerritorySplit> {
     if problem.reps == 0 {
         return Err(Error::invalid("reps", "at least one rep"));
     }
-    let n = problem.matrix.len();
     for (k, o) in problem.outlets.iter().enumerate() {
-        if o.point >= n {
-            return Err(Error::invalid(
-                format!("outlets[{k}].point"),
-                format!("point {} is outside a matrix of {n} points", o.point),
-            ));
-        }
-        if ![1, 2, 4, 8].contains(&o.visits) {
-            return Err(Error::invalid(
-                format!("outlets[{k}].visits"),
-                "must be 1, 2, 4 or 8",
-            ));
-        }
+        o.validate(k, &problem.matrix)?;
     }
     let ctx = Ctx {
         m: &problem.matrix,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::budget::{Budget, Clock};
 use super::matrix::Matrix;
 use super::tsp::{End, TspProblem, solve_tsp};
-use super::{Objective, Route, TimeWindow, evaluate_path};
+use super::{Objective, Route, TimeWindow, check_day_inputs, evaluate_path};
 use crate::error::{Error, Result};
 
 /// A planned day and one point to add to it ([`insert_stop`]) or drop from it ([`remove_stop`]).
@@ -37,39 +37,12 @@ fn yes() -> bool {
     true
 }
 
-fn check_points(m: &Matrix, path: &[usize], field: &str) -> Result<()> {
+/// A non-empty path of points of the matrix.
+fn check_path(m: &Matrix, path: &[usize], field: &str) -> Result<()> {
     if path.is_empty() {
         return Err(Error::invalid(field, "empty path"));
     }
-    if let Some((k, &p)) = path.iter().enumerate().find(|(_, p)| **p >= m.len()) {
-        return Err(Error::invalid(
-            format!("{field}[{k}]"),
-            format!("point {p} is outside a matrix of {} points", m.len()),
-        ));
-    }
-    Ok(())
-}
-
-fn check_lengths(m: &Matrix, service: &[u32], windows: &[Option<TimeWindow>]) -> Result<()> {
-    let n = m.len();
-    if !service.is_empty() && service.len() != n {
-        return Err(Error::invalid(
-            "service_s",
-            format!("{} entries for {n} points", service.len()),
-        ));
-    }
-    if !windows.is_empty() && windows.len() != n {
-        return Err(Error::invalid(
-            "time_windows",
-            format!("{} entries for {n} points", windows.len()),
-        ));
-    }
-    for (i, w) in windows.iter().enumerate() {
-        if let Some(w) = w {
-            w.validate(&format!("time_windows[{i}]"))?;
-        }
-    }
-    Ok(())
+    m.check_points(field, path)
 }
 
 /// Whether every stop of a timed route starts within its window.
@@ -90,9 +63,9 @@ fn on_time(route: &Route, windows: &[Option<TimeWindow>]) -> bool {
 /// [`Error::InvalidInput`] for an empty path, points outside the matrix, or the point
 /// already on the path.
 pub fn insert_stop(req: &DayChange) -> Result<Route> {
-    check_points(&req.matrix, &req.path, "path")?;
-    check_points(&req.matrix, &[req.point], "point")?;
-    check_lengths(&req.matrix, &req.service_s, &req.time_windows)?;
+    check_path(&req.matrix, &req.path, "path")?;
+    req.matrix.check_point("point", req.point)?;
+    check_day_inputs(req.matrix.len(), &req.service_s, &req.time_windows)?;
     if req.path[1..].contains(&req.point) || req.path[0] == req.point {
         return Err(Error::invalid(
             "point",
@@ -140,8 +113,8 @@ pub fn insert_stop(req: &DayChange) -> Result<Route> {
 /// [`Error::InvalidInput`] for an empty path, points outside the matrix, the start, or a
 /// point not on the path.
 pub fn remove_stop(req: &DayChange) -> Result<Route> {
-    check_points(&req.matrix, &req.path, "path")?;
-    check_lengths(&req.matrix, &req.service_s, &req.time_windows)?;
+    check_path(&req.matrix, &req.path, "path")?;
+    check_day_inputs(req.matrix.len(), &req.service_s, &req.time_windows)?;
     let Some(at) = req.path.iter().skip(1).position(|&p| p == req.point) else {
         return Err(Error::invalid(
             "point",
@@ -196,11 +169,9 @@ pub struct Reoptimize {
 /// # Errors
 /// [`Error::InvalidInput`] for points outside the matrix or repeated, or the TSP's errors.
 pub fn reoptimize(req: &Reoptimize, clock: &dyn Clock) -> Result<Route> {
-    check_points(&req.matrix, &[req.current], "current")?;
-    check_lengths(&req.matrix, &req.service_s, &req.time_windows)?;
-    if !req.remaining.is_empty() {
-        check_points(&req.matrix, &req.remaining, "remaining")?;
-    }
+    req.matrix.check_point("current", req.current)?;
+    check_day_inputs(req.matrix.len(), &req.service_s, &req.time_windows)?;
+    req.matrix.check_points("remaining", &req.remaining)?;
     // Local numbering: current, the remaining points, then the end (if elsewhere).
     let mut pts = vec![req.current];
     for (k, &p) in req.remaining.iter().enumerate() {
@@ -214,7 +185,7 @@ pub fn reoptimize(req: &Reoptimize, clock: &dyn Clock) -> Result<Route> {
     }
     let end = match req.end {
         End::At { point } => {
-            check_points(&req.matrix, &[point], "end.point")?;
+            req.matrix.check_point("end.point", point)?;
             let at = pts.iter().position(|&p| p == point).unwrap_or_else(|| {
                 pts.push(point);
                 pts.len() - 1

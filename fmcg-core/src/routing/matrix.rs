@@ -255,17 +255,31 @@ impl Matrix {
         })
     }
 
+    /// `Ok` if `p` is a point of the matrix, else the typed error for `field`.
+    pub(crate) fn check_point(&self, field: impl Into<String>, p: usize) -> Result<()> {
+        if p < self.n {
+            return Ok(());
+        }
+        Err(Error::invalid(
+            field,
+            format!("point {p} is outside a matrix of {} points", self.n),
+        ))
+    }
+
+    /// [`Matrix::check_point`] for every entry, the field indexed (`field[k]`).
+    pub(crate) fn check_points(&self, field: &str, points: &[usize]) -> Result<()> {
+        for (k, &p) in points.iter().enumerate() {
+            self.check_point(format!("{field}[{k}]"), p)?;
+        }
+        Ok(())
+    }
+
     /// The matrix restricted to `points`, in that order (indices must be < [`Matrix::len`]).
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for an index out of range.
     pub fn subset(&self, points: &[usize]) -> Result<Matrix> {
-        if let Some((k, &p)) = points.iter().enumerate().find(|(_, p)| **p >= self.n) {
-            return Err(Error::invalid(
-                format!("points[{k}]"),
-                format!("point {p} is outside a matrix of {} points", self.n),
-            ));
-        }
+        self.check_points("points", points)?;
         Matrix::from_fn(points.len(), |i, j| {
             (
                 self.metres(points[i], points[j]),

@@ -80,6 +80,33 @@ impl TimeWindow {
     }
 }
 
+/// Checks per-point service times and time windows of a day over `n` points (each list
+/// empty or one entry per point; windows not inverted).
+pub(crate) fn check_day_inputs(
+    n: usize,
+    service_s: &[u32],
+    time_windows: &[Option<TimeWindow>],
+) -> Result<()> {
+    if !service_s.is_empty() && service_s.len() != n {
+        return Err(Error::invalid(
+            "service_s",
+            format!("{} entries for {n} points", service_s.len()),
+        ));
+    }
+    if !time_windows.is_empty() && time_windows.len() != n {
+        return Err(Error::invalid(
+            "time_windows",
+            format!("{} entries for {n} points", time_windows.len()),
+        ));
+    }
+    for (i, w) in time_windows.iter().enumerate() {
+        if let Some(w) = w {
+            w.validate(&format!("time_windows[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
 /// One point of a route with its timing (seconds on the problem's clock).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RouteStop {

@@ -83,37 +83,11 @@ impl TspProblem {
         if n == 0 {
             return Err(Error::invalid("matrix", "no points to visit"));
         }
-        if self.start >= n {
-            return Err(Error::invalid(
-                "start",
-                format!("point {} is outside a matrix of {n} points", self.start),
-            ));
-        }
+        self.matrix.check_point("start", self.start)?;
         if let End::At { point } = self.end {
-            if point >= n {
-                return Err(Error::invalid(
-                    "end.point",
-                    format!("point {point} is outside a matrix of {n} points"),
-                ));
-            }
+            self.matrix.check_point("end.point", point)?;
         }
-        if !self.service_s.is_empty() && self.service_s.len() != n {
-            return Err(Error::invalid(
-                "service_s",
-                format!("{} entries for {n} points", self.service_s.len()),
-            ));
-        }
-        if !self.time_windows.is_empty() && self.time_windows.len() != n {
-            return Err(Error::invalid(
-                "time_windows",
-                format!("{} entries for {n} points", self.time_windows.len()),
-            ));
-        }
-        for (i, w) in self.time_windows.iter().enumerate() {
-            if let Some(w) = w {
-                w.validate(&format!("time_windows[{i}]"))?;
-            }
-        }
+        super::check_day_inputs(n, &self.service_s, &self.time_windows)?;
         let limit = if self.matrix.is_symmetric() {
             MAX_TSP_POINTS
         } else {

@@ -241,12 +241,7 @@ impl<'a> Instance<'a> {
                 .unwrap_or(k);
         }
         for (k, s) in p.stops.iter().enumerate() {
-            if s.point >= n {
-                return Err(Error::invalid(
-                    format!("stops[{k}].point"),
-                    format!("point {} is outside a matrix of {n} points", s.point),
-                ));
-            }
+            p.matrix.check_point(format!("stops[{k}].point"), s.point)?;
             if !s.demand.is_empty() && s.demand.len() != dims {
                 return Err(Error::invalid(
                     format!("stops[{k}].demand"),
