@@ -114,3 +114,51 @@ pub fn order(k: u64, skus: usize, outlets: usize) -> Envelope {
             "warehouse": "W", "lines": lines}),
     )
 }
+
+/// `n` GPS fixes of a working day, one every 30 s: 15-minute stays at shops 600–900 m
+/// apart with a few metres of jitter, walks between them, one fix in 50 with a poor
+/// accuracy (dropped) and one in 5,000 an impossible jump (dropped). A seeded LCG.
+pub fn gps_fixes(n: usize) -> fmcg_core::tracking::FixBatch {
+    let mut s = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = || {
+        s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut b = fmcg_core::tracking::FixBatch {
+        t_ms: Vec::with_capacity(n),
+        lat: Vec::with_capacity(n),
+        lon: Vec::with_capacity(n),
+        accuracy_m: Vec::with_capacity(n),
+        speed_mps: None,
+        mock: None,
+    };
+    let (mut lat, mut lon) = (31.2, 121.4);
+    let mut t = 1_772_497_800_000_i64;
+    let mut i = 0;
+    while i < n {
+        // 30 fixes at a shop, then 10 walking to the next.
+        let (dlat, dlon) = (0.006 * (next() - 0.5), 0.007 * (next() - 0.5));
+        for k in 0..40 {
+            if i == n {
+                break;
+            }
+            if k >= 30 {
+                lat += dlat / 10.0;
+                lon += dlon / 10.0;
+            }
+            let jump = i % 5_000 == 4_999;
+            b.t_ms.push(t);
+            b.lat
+                .push(lat + (next() - 0.5) * 0.00005 + if jump { 0.3 } else { 0.0 });
+            b.lon.push(lon + (next() - 0.5) * 0.00005);
+            b.accuracy_m.push(if i % 50 == 7 {
+                250.0
+            } else {
+                5.0 + 20.0 * next()
+            });
+            t += 30_000;
+            i += 1;
+        }
+    }
+    b
+}

@@ -93,11 +93,59 @@ pub enum Action {
     /// See receivables, invoices, payments and aging.
     #[serde(rename = "receivable.view")]
     ReceivableView,
+    /// Plan beats and daily visit tasks.
+    #[serde(rename = "visit.plan")]
+    VisitPlan,
+    /// Check in and out of outlets and record what was found there.
+    #[serde(rename = "visit.execute")]
+    VisitExecute,
+    /// Start and end one's working day.
+    #[serde(rename = "attendance.record")]
+    AttendanceRecord,
+    /// Ask to skip, add or reorder outlets of a day's route.
+    #[serde(rename = "route.request_change")]
+    RouteRequestChange,
+    /// Approve or reject a route change request.
+    #[serde(rename = "route.approve_change")]
+    RouteApproveChange,
+    /// Record outlet feedback or a complaint.
+    #[serde(rename = "feedback.record")]
+    FeedbackRecord,
+    /// Assign and resolve feedback.
+    #[serde(rename = "feedback.manage")]
+    FeedbackManage,
+    /// Plan delivery trips.
+    #[serde(rename = "trip.plan")]
+    TripPlan,
+    /// Load a trip's van and take its goods back in.
+    #[serde(rename = "trip.load")]
+    TripLoad,
+    /// Depart on a trip and deliver its stops.
+    #[serde(rename = "trip.deliver")]
+    TripDeliver,
+    /// Take a rep's or driver's end-of-day cash hand-over.
+    #[serde(rename = "cash.settle")]
+    CashSettle,
+    /// Submit expense claims and daily reports.
+    #[serde(rename = "expense.submit")]
+    ExpenseSubmit,
+    /// Approve or reject expense claims and daily reports.
+    #[serde(rename = "expense.approve")]
+    ExpenseApprove,
+    /// Upload GPS fixes.
+    #[serde(rename = "track.ingest")]
+    TrackIngest,
+    /// See tracks, stays, the live board and alerts.
+    #[serde(rename = "track.view")]
+    TrackView,
+    /// See work days, visits, route changes, trips and settlements.
+    #[serde(rename = "field.view")]
+    FieldView,
 }
 
 impl Action {
     /// Every action, in a stable order.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 40] = [
         Action::MasterEdit,
         Action::MasterView,
         Action::StaffEdit,
@@ -122,6 +170,22 @@ impl Action {
         Action::CreditNoteIssue,
         Action::PaymentRecord,
         Action::ReceivableView,
+        Action::VisitPlan,
+        Action::VisitExecute,
+        Action::AttendanceRecord,
+        Action::RouteRequestChange,
+        Action::RouteApproveChange,
+        Action::FeedbackRecord,
+        Action::FeedbackManage,
+        Action::TripPlan,
+        Action::TripLoad,
+        Action::TripDeliver,
+        Action::CashSettle,
+        Action::ExpenseSubmit,
+        Action::ExpenseApprove,
+        Action::TrackIngest,
+        Action::TrackView,
+        Action::FieldView,
     ];
 
     /// The dotted name, `order.approve`.
@@ -151,6 +215,22 @@ impl Action {
             Action::CreditNoteIssue => "credit_note.issue",
             Action::PaymentRecord => "payment.record",
             Action::ReceivableView => "receivable.view",
+            Action::VisitPlan => "visit.plan",
+            Action::VisitExecute => "visit.execute",
+            Action::AttendanceRecord => "attendance.record",
+            Action::RouteRequestChange => "route.request_change",
+            Action::RouteApproveChange => "route.approve_change",
+            Action::FeedbackRecord => "feedback.record",
+            Action::FeedbackManage => "feedback.manage",
+            Action::TripPlan => "trip.plan",
+            Action::TripLoad => "trip.load",
+            Action::TripDeliver => "trip.deliver",
+            Action::CashSettle => "cash.settle",
+            Action::ExpenseSubmit => "expense.submit",
+            Action::ExpenseApprove => "expense.approve",
+            Action::TrackIngest => "track.ingest",
+            Action::TrackView => "track.view",
+            Action::FieldView => "field.view",
         }
     }
 }
@@ -178,7 +258,15 @@ pub fn grants(role: Role, action: Action) -> bool {
         Role::Admin => true,
         Role::SalesRep => matches!(
             action,
-            A::MasterView
+            A::VisitExecute
+                | A::AttendanceRecord
+                | A::RouteRequestChange
+                | A::FeedbackRecord
+                | A::ExpenseSubmit
+                | A::TrackIngest
+                | A::TrackView
+                | A::FieldView
+                | A::MasterView
                 | A::StaffView
                 | A::OutletCreate
                 | A::OutletView
@@ -191,7 +279,19 @@ pub fn grants(role: Role, action: Action) -> bool {
         ),
         Role::Supervisor => matches!(
             action,
-            A::MasterView
+            A::VisitPlan
+                | A::VisitExecute
+                | A::AttendanceRecord
+                | A::RouteApproveChange
+                | A::FeedbackRecord
+                | A::FeedbackManage
+                | A::CashSettle
+                | A::ExpenseSubmit
+                | A::ExpenseApprove
+                | A::TrackIngest
+                | A::TrackView
+                | A::FieldView
+                | A::MasterView
                 | A::StaffView
                 | A::OutletCreate
                 | A::OutletEdit
@@ -206,7 +306,14 @@ pub fn grants(role: Role, action: Action) -> bool {
         ),
         Role::Driver => matches!(
             action,
-            A::MasterView
+            A::AttendanceRecord
+                | A::FeedbackRecord
+                | A::TripDeliver
+                | A::ExpenseSubmit
+                | A::TrackIngest
+                | A::TrackView
+                | A::FieldView
+                | A::MasterView
                 | A::StaffView
                 | A::OutletView
                 | A::OrderView
@@ -215,7 +322,10 @@ pub fn grants(role: Role, action: Action) -> bool {
         ),
         Role::Warehouse => matches!(
             action,
-            A::MasterView
+            A::TripPlan
+                | A::TripLoad
+                | A::FieldView
+                | A::MasterView
                 | A::StaffView
                 | A::OutletView
                 | A::OrderView
@@ -229,7 +339,10 @@ pub fn grants(role: Role, action: Action) -> bool {
         ),
         Role::Finance => matches!(
             action,
-            A::MasterView
+            A::CashSettle
+                | A::ExpenseApprove
+                | A::FieldView
+                | A::MasterView
                 | A::StaffView
                 | A::OutletView
                 | A::OutletEditCreditLimit

@@ -61,6 +61,22 @@ pub enum Entity {
     CreditNote,
     /// A payment.
     Payment,
+    /// A visit to an outlet.
+    Visit,
+    /// A rep's or driver's planned working day.
+    WorkDay,
+    /// A route change request.
+    RouteChange,
+    /// Outlet feedback or a complaint.
+    Feedback,
+    /// A delivery trip.
+    Trip,
+    /// A stop of a delivery trip.
+    TripStop,
+    /// An end-of-day cash settlement.
+    Settlement,
+    /// An expense claim or daily report.
+    Submission,
     /// A command (by its `command_id`).
     Command,
     /// An event sequence number.
@@ -91,6 +107,14 @@ impl Entity {
             Entity::Invoice => "invoice",
             Entity::CreditNote => "credit note",
             Entity::Payment => "payment",
+            Entity::Visit => "visit",
+            Entity::WorkDay => "work day",
+            Entity::RouteChange => "route change request",
+            Entity::Feedback => "feedback",
+            Entity::Trip => "trip",
+            Entity::TripStop => "trip stop",
+            Entity::Settlement => "cash settlement",
+            Entity::Submission => "submission",
             Entity::Command => "command",
             Entity::Event => "event",
         }

@@ -11,7 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Entity, Error, Result};
-use crate::ids::{CreditNoteId, InvoiceId, OrderId, OutletId, PaymentId, StaffId};
+use crate::ids::{CreditNoteId, InvoiceId, OrderId, OutletId, PaymentId, StaffId, VisitId};
 use crate::money::Money;
 
 /// An invoice: a receivable from an outlet.
@@ -103,6 +103,9 @@ pub struct Payment {
     pub allocations: Vec<PaymentAllocation>,
     /// What is left on account, not applied to any invoice.
     pub unapplied: Money,
+    /// The visit it was collected in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<VisitId>,
 }
 
 /// Open receivables by age (days past due date).

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::ids::{
-    LocationId, LotId, OrderId, PurchaseOrderId, SkuId, StockDocId, SupplierReturnId,
+    LocationId, LotId, OrderId, PurchaseOrderId, SkuId, StockDocId, SupplierReturnId, TripId,
 };
 
 /// Master data of one lot of a SKU.
@@ -106,6 +106,8 @@ pub enum MoveRef {
     SupplierReturn(SupplierReturnId),
     /// A transfer, count adjustment or write-off document.
     Document(StockDocId),
+    /// A delivery trip (load-out, load-in, damage and variance write-offs).
+    Trip(TripId),
 }
 
 /// One immutable change to one counter of one SKU lot at one location.

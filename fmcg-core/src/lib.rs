@@ -3,10 +3,13 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub mod access;
+pub mod alerts;
 pub mod catalog;
+pub mod delivery;
 pub mod engine;
 pub mod error;
 pub mod facility;
+pub mod field;
 pub mod finance;
 pub mod geo;
 pub mod ids;
@@ -20,9 +23,11 @@ pub mod purchase;
 pub mod quantity;
 pub mod routing;
 mod schema;
+pub mod settlement;
 pub mod staff;
 pub mod table;
 pub mod text;
+pub mod tracking;
 
 pub use access::{Action, Scope};
 pub use catalog::{Catalog, Discount, LinePrice, PriceList, Promotion, PromotionRule, Sku, Tier};

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::LinePrice;
 use crate::error::{Entity, Error, Result};
-use crate::ids::{LocationId, LotId, OrderId, OutletId, PromotionId, SkuId, StaffId};
+use crate::ids::{
+    LocationId, LotId, OrderId, OutletId, PromotionId, SkuId, StaffId, TripId, VisitId,
+};
 use crate::money::Money;
 
 /// Where an order is in its life.
@@ -171,6 +173,12 @@ pub struct Order {
     /// Free-text note.
     #[serde(default)]
     pub note: String,
+    /// The visit it was taken in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<VisitId>,
+    /// The delivery trip carrying it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trip: Option<TripId>,
 }
 
 impl Order {

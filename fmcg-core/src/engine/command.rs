@@ -5,18 +5,25 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{PriceList, Promotion, Sku};
+use crate::delivery::{DeliveryException, ProofOfDelivery};
 use crate::engine::state::Settings;
 use crate::facility::{Supplier, Territory, Vehicle, Warehouse};
+use crate::field::{
+    BeatPlan, CompetitorObservation, DisplayItem, MediaRef, OutletCountLine, PlannedStop,
+    RouteChange,
+};
 use crate::finance::PaymentMethod;
 use crate::geo::Position;
 use crate::ids::{
-    CommandId, CreditNoteId, DeviceId, InvoiceId, LocationId, LotId, OrderId, OutletId, PaymentId,
-    PurchaseOrderId, ReceiptId, SkuId, StaffId, StockDocId, SupplierId, SupplierReturnId,
-    WarehouseId,
+    CommandId, CreditNoteId, DeviceId, FeedbackId, InvoiceId, LocationId, LotId, OrderId, OutletId,
+    PaymentId, PurchaseOrderId, ReceiptId, RouteChangeId, SettlementId, SkuId, StaffId, StockDocId,
+    SubmissionId, SupplierId, SupplierReturnId, TripId, VehicleId, VisitId, WarehouseId,
 };
 use crate::money::Money;
 use crate::outlet::Outlet;
+use crate::settlement::SubmissionItem;
 use crate::staff::Staff;
+use crate::tracking::FixBatch;
 
 /// A command with who, where and when: the unit the engine applies.
 ///
@@ -149,6 +156,64 @@ pub struct OrderInput {
     /// Free-text note.
     #[serde(default)]
     pub note: String,
+    /// The visit it was taken in (the actor's open visit at the same outlet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit_id: Option<VisitId>,
+}
+
+/// What was delivered of one order line at a stop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StopLineInput {
+    /// The order line.
+    pub line_no: u32,
+    /// Delivered, base units.
+    pub delivered: i64,
+    /// Damaged and taken back, base units.
+    #[serde(default)]
+    pub damaged: i64,
+}
+
+/// One order at a stop; lines not listed were not delivered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StopOrderInput {
+    /// The order.
+    pub order_id: OrderId,
+    /// The invoice to create for what was delivered (required when anything was).
+    #[serde(default)]
+    pub invoice_id: Option<InvoiceId>,
+    /// Delivered lines.
+    #[serde(default)]
+    pub lines: Vec<StopLineInput>,
+}
+
+/// Cash (or transfer, QR) collected on delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodInput {
+    /// Payment id.
+    pub payment_id: PaymentId,
+    /// Amount.
+    pub amount: Money,
+    /// How.
+    pub method: PaymentMethod,
+}
+
+/// What came back of one lot at load-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoadInLine {
+    /// The SKU.
+    pub sku: SkuId,
+    /// The lot.
+    pub lot: LotId,
+    /// Back in sellable condition.
+    #[serde(default)]
+    pub returned: i64,
+    /// Back damaged.
+    #[serde(default)]
+    pub damaged: i64,
 }
 
 /// Everything the engine can be asked to do. JSON: `{"type": "submit_order", ...}`.
@@ -389,6 +454,211 @@ pub enum Command {
         /// Invoices to apply it to, in order; oldest-first when empty.
         #[serde(default)]
         invoices: Vec<InvoiceId>,
+        /// The open visit it was collected in, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        visit_id: Option<VisitId>,
+    },
+    /// Set a rep's beat plan (`visit.plan`).
+    SetBeatPlan {
+        /// The plan.
+        plan: BeatPlan,
+    },
+    /// Plan one person's day (`visit.plan`): the given stops, or the beat plan's outlets
+    /// for the date (with `collect_payment` added where the outlet owes money).
+    PlanWorkDay {
+        /// Whose day.
+        staff: StaffId,
+        /// The local date.
+        date: NaiveDate,
+        /// The stops in order; from the beat plan when absent.
+        #[serde(default)]
+        stops: Option<Vec<PlannedStop>>,
+    },
+    /// Start one's working day (`attendance.record`), at the envelope's time and position.
+    StartDay {},
+    /// End one's working day (`attendance.record`).
+    EndDay {},
+    /// Ask to change one's route for a day (`route.request_change`).
+    RequestRouteChange {
+        /// Id.
+        request_id: RouteChangeId,
+        /// The day.
+        date: NaiveDate,
+        /// The change.
+        change: RouteChange,
+        /// Why.
+        reason: String,
+    },
+    /// Approve or reject a route change (`route.approve_change`; not one's own).
+    DecideRouteChange {
+        /// The request.
+        request_id: RouteChangeId,
+        /// Approve (else reject).
+        approve: bool,
+        /// Note.
+        #[serde(default)]
+        note: String,
+    },
+    /// Check in at an outlet (`visit.execute`), with the envelope's position (required).
+    CheckIn {
+        /// Id of the new visit.
+        visit_id: VisitId,
+        /// The outlet.
+        outlet: OutletId,
+    },
+    /// Check out of one's open visit (`visit.execute`), with the envelope's position.
+    CheckOut {
+        /// The visit.
+        visit_id: VisitId,
+    },
+    /// Record the outlet's stock during a visit (`visit.execute`).
+    RecordOutletStock {
+        /// The open visit.
+        visit_id: VisitId,
+        /// Per SKU.
+        lines: Vec<OutletCountLine>,
+    },
+    /// Record a display check during a visit (`visit.execute`).
+    RecordDisplayCheck {
+        /// The open visit.
+        visit_id: VisitId,
+        /// Checklist items.
+        items: Vec<DisplayItem>,
+    },
+    /// Record a competitor observation during a visit (`visit.execute`).
+    RecordCompetitorObservation {
+        /// The open visit.
+        visit_id: VisitId,
+        /// What was seen.
+        observation: CompetitorObservation,
+    },
+    /// Record outlet feedback or a complaint (`feedback.record`).
+    RecordFeedback {
+        /// Id.
+        feedback_id: FeedbackId,
+        /// The outlet.
+        outlet: OutletId,
+        /// The open visit it was recorded in, if any.
+        #[serde(default)]
+        visit_id: Option<VisitId>,
+        /// Category.
+        category: String,
+        /// What was said.
+        text: String,
+        /// Photos.
+        #[serde(default)]
+        photos: Vec<MediaRef>,
+    },
+    /// Assign feedback to someone (`feedback.manage`).
+    AssignFeedback {
+        /// The feedback.
+        feedback_id: FeedbackId,
+        /// Who is to handle it.
+        assignee: StaffId,
+    },
+    /// Resolve feedback (`feedback.manage`, or its assignee).
+    ResolveFeedback {
+        /// The feedback.
+        feedback_id: FeedbackId,
+        /// How it was resolved.
+        resolution: String,
+    },
+    /// Plan a delivery trip of allocated orders (`trip.plan`); stops in the given order,
+    /// else ordered by the route solver from the warehouse.
+    PlanTrip {
+        /// Id.
+        trip_id: TripId,
+        /// The driver.
+        driver: StaffId,
+        /// The vehicle.
+        vehicle: VehicleId,
+        /// The delivery date.
+        date: NaiveDate,
+        /// Allocated orders, all from one warehouse.
+        orders: Vec<OrderId>,
+        /// The outlets in visiting order (each once, exactly the orders' outlets).
+        #[serde(default)]
+        stops: Option<Vec<OutletId>>,
+    },
+    /// Load a planned trip: its orders' reserved lots move warehouse → van (`trip.load`).
+    /// Orders cancelled since planning are left behind.
+    LoadTrip {
+        /// The trip.
+        trip_id: TripId,
+    },
+    /// Leave with a loaded trip (`trip.deliver`, its driver).
+    DepartTrip {
+        /// The trip.
+        trip_id: TripId,
+    },
+    /// Report a stop (`trip.deliver`, its driver): delivered quantities per line (issued
+    /// from the van), exceptions, proof of delivery, invoices and cash on delivery.
+    DeliverStop {
+        /// The trip.
+        trip_id: TripId,
+        /// The stop's outlet.
+        outlet: OutletId,
+        /// Proof of delivery (required when anything is delivered).
+        #[serde(default)]
+        proof: Option<ProofOfDelivery>,
+        /// The stop's orders; an order not listed was not delivered.
+        #[serde(default)]
+        orders: Vec<StopOrderInput>,
+        /// Exceptions (at least one when anything was not delivered).
+        #[serde(default)]
+        exceptions: Vec<DeliveryException>,
+        /// Cash on delivery, applied to this stop's invoices first.
+        #[serde(default)]
+        payment: Option<CodInput>,
+    },
+    /// Load in and close a trip (`trip.load`): returned goods go back to the warehouse,
+    /// damaged ones are written off, and any shortfall is written off as a variance.
+    CloseTrip {
+        /// The trip.
+        trip_id: TripId,
+        /// What came back, per lot; lots not listed came back empty.
+        #[serde(default)]
+        lines: Vec<LoadInLine>,
+    },
+    /// Take a rep's or driver's end-of-day cash (`cash.settle`; not one's own).
+    SettleCash {
+        /// Id.
+        settlement_id: SettlementId,
+        /// Who hands over.
+        staff: StaffId,
+        /// The day settled.
+        date: NaiveDate,
+        /// The cash handed over.
+        handed: Money,
+    },
+    /// Submit an expense claim or daily report (`expense.submit`).
+    Submit {
+        /// Id.
+        submission_id: SubmissionId,
+        /// The day it concerns; the actor's local date when absent.
+        #[serde(default)]
+        date: Option<NaiveDate>,
+        /// What.
+        item: SubmissionItem,
+    },
+    /// Approve or reject a submission (`expense.approve`; not one's own).
+    DecideSubmission {
+        /// The submission.
+        submission_id: SubmissionId,
+        /// Approve (else reject).
+        approve: bool,
+        /// Note.
+        #[serde(default)]
+        note: String,
+    },
+    /// Upload GPS fixes (`track.ingest`), as columns; inaccurate fixes and impossible jumps
+    /// are dropped and counted.
+    IngestFixes {
+        /// Whose fixes; the actor when absent.
+        #[serde(default)]
+        staff: Option<StaffId>,
+        /// The fixes, after every fix already stored for that person.
+        fixes: FixBatch,
     },
 }
 
@@ -426,6 +696,29 @@ impl Command {
             Command::IssueInvoice { .. } => "issue_invoice",
             Command::IssueCreditNote { .. } => "issue_credit_note",
             Command::RecordPayment { .. } => "record_payment",
+            Command::SetBeatPlan { .. } => "set_beat_plan",
+            Command::PlanWorkDay { .. } => "plan_work_day",
+            Command::StartDay { .. } => "start_day",
+            Command::EndDay { .. } => "end_day",
+            Command::RequestRouteChange { .. } => "request_route_change",
+            Command::DecideRouteChange { .. } => "decide_route_change",
+            Command::CheckIn { .. } => "check_in",
+            Command::CheckOut { .. } => "check_out",
+            Command::RecordOutletStock { .. } => "record_outlet_stock",
+            Command::RecordDisplayCheck { .. } => "record_display_check",
+            Command::RecordCompetitorObservation { .. } => "record_competitor_observation",
+            Command::RecordFeedback { .. } => "record_feedback",
+            Command::AssignFeedback { .. } => "assign_feedback",
+            Command::ResolveFeedback { .. } => "resolve_feedback",
+            Command::PlanTrip { .. } => "plan_trip",
+            Command::LoadTrip { .. } => "load_trip",
+            Command::DepartTrip { .. } => "depart_trip",
+            Command::DeliverStop { .. } => "deliver_stop",
+            Command::CloseTrip { .. } => "close_trip",
+            Command::SettleCash { .. } => "settle_cash",
+            Command::Submit { .. } => "submit",
+            Command::DecideSubmission { .. } => "decide_submission",
+            Command::IngestFixes { .. } => "ingest_fixes",
         }
     }
 }

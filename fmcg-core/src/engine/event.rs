@@ -6,19 +6,27 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{PriceList, Promotion, Sku};
+use crate::delivery::{LotLine, ReconLine, StopDelivery, Trip};
 use crate::engine::state::Settings;
 use crate::facility::{Supplier, Territory, Vehicle, Warehouse};
+use crate::field::{
+    BeatPlan, CompetitorObservation, DisplayCheck, Feedback, Mark, OutletCountLine, PlannedStop,
+    RouteChangeRequest, Visit, VisitMark,
+};
 use crate::finance::{CreditNote, Invoice, Payment};
 use crate::ids::{
-    CommandId, LocationId, LotId, OrderId, OutletId, PurchaseOrderId, ReceiptId, SkuId, StaffId,
-    StockDocId, SupplierId, SupplierReturnId, WarehouseId,
+    CommandId, FeedbackId, LocationId, LotId, OrderId, OutletId, PurchaseOrderId, ReceiptId,
+    RouteChangeId, SkuId, StaffId, StockDocId, SubmissionId, SupplierId, SupplierReturnId, TripId,
+    VisitId, WarehouseId,
 };
 use crate::inventory::{ReorderLevel, StockMove};
 use crate::money::Money;
 use crate::order::Order;
 use crate::outlet::Outlet;
 use crate::purchase::PurchaseOrder;
+use crate::settlement::{CashSettlement, Submission};
 use crate::staff::Staff;
+use crate::tracking::FixBatch;
 
 /// A received lot, as booked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -238,6 +246,182 @@ pub enum Event {
         /// The payment with its allocations.
         payment: Payment,
     },
+    /// A rep's beat plan was set.
+    BeatPlanSet {
+        /// The plan.
+        plan: BeatPlan,
+    },
+    /// A day was planned (or re-planned before it started).
+    WorkDayPlanned {
+        /// Whose day.
+        staff: StaffId,
+        /// The local date.
+        date: NaiveDate,
+        /// The stops in order.
+        stops: Vec<PlannedStop>,
+    },
+    /// Someone started their working day.
+    DayStarted {
+        /// Who.
+        staff: StaffId,
+        /// Their local date.
+        date: NaiveDate,
+        /// When and where.
+        mark: Mark,
+    },
+    /// Someone ended their working day.
+    DayEnded {
+        /// Who.
+        staff: StaffId,
+        /// Their local date.
+        date: NaiveDate,
+        /// When and where.
+        mark: Mark,
+    },
+    /// A route change was requested.
+    RouteChangeRequested {
+        /// The request.
+        request: RouteChangeRequest,
+    },
+    /// A route change was approved or rejected.
+    RouteChangeDecided {
+        /// The request.
+        request_id: RouteChangeId,
+        /// Approved (else rejected).
+        approved: bool,
+        /// The decider.
+        by: StaffId,
+        /// Note.
+        note: String,
+        /// The day's stops after the change (approved only).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stops: Option<Vec<PlannedStop>>,
+    },
+    /// A rep checked in at an outlet.
+    CheckedIn {
+        /// The new visit.
+        visit: Visit,
+    },
+    /// A rep checked out.
+    CheckedOut {
+        /// The visit.
+        visit_id: VisitId,
+        /// When and where.
+        mark: VisitMark,
+    },
+    /// Outlet stock was counted during a visit.
+    OutletStockCounted {
+        /// The visit.
+        visit_id: VisitId,
+        /// Per SKU.
+        lines: Vec<OutletCountLine>,
+    },
+    /// A display check was done during a visit.
+    DisplayChecked {
+        /// The visit.
+        visit_id: VisitId,
+        /// The check and its score.
+        check: DisplayCheck,
+    },
+    /// A competitor product was observed during a visit.
+    CompetitorObserved {
+        /// The visit.
+        visit_id: VisitId,
+        /// What was seen.
+        observation: CompetitorObservation,
+    },
+    /// Feedback was recorded.
+    FeedbackRecorded {
+        /// The feedback.
+        feedback: Feedback,
+    },
+    /// Feedback was assigned.
+    FeedbackAssigned {
+        /// The feedback.
+        feedback_id: FeedbackId,
+        /// To whom.
+        assignee: StaffId,
+        /// By whom.
+        by: StaffId,
+    },
+    /// Feedback was resolved.
+    FeedbackResolved {
+        /// The feedback.
+        feedback_id: FeedbackId,
+        /// How.
+        resolution: String,
+        /// By whom.
+        by: StaffId,
+    },
+    /// A delivery trip was planned.
+    TripPlanned {
+        /// The trip.
+        trip: Trip,
+    },
+    /// A trip was loaded (load-out moves follow).
+    TripLoaded {
+        /// The trip.
+        trip_id: TripId,
+        /// The orders loaded (cancelled ones are left behind).
+        orders: Vec<OrderId>,
+        /// What was loaded, per lot.
+        lines: Vec<LotLine>,
+    },
+    /// A trip left the warehouse.
+    TripDeparted {
+        /// The trip.
+        trip_id: TripId,
+    },
+    /// A stop was reported (issue and release moves, invoices and a payment follow).
+    StopDelivered {
+        /// The trip.
+        trip_id: TripId,
+        /// Index of the stop in the trip.
+        stop: u32,
+        /// What happened.
+        delivery: StopDelivery,
+    },
+    /// A trip was loaded in and reconciled (load-in and write-off moves follow).
+    TripClosed {
+        /// The trip.
+        trip_id: TripId,
+        /// Per lot.
+        reconciliation: Vec<ReconLine>,
+    },
+    /// Cash was handed over.
+    CashSettled {
+        /// The settlement.
+        settlement: CashSettlement,
+    },
+    /// An expense claim or daily report was submitted.
+    Submitted {
+        /// The submission.
+        submission: Submission,
+    },
+    /// A submission was approved or rejected.
+    SubmissionDecided {
+        /// The submission.
+        submission_id: SubmissionId,
+        /// Approved (else rejected).
+        approved: bool,
+        /// The decider.
+        by: StaffId,
+        /// Note.
+        note: String,
+    },
+    /// GPS fixes were ingested.
+    FixesIngested {
+        /// Whose.
+        staff: StaffId,
+        /// The fixes kept.
+        fixes: FixBatch,
+        /// How many were dropped for poor accuracy.
+        dropped_accuracy: u32,
+        /// Times of fixes dropped as impossible jumps (ms since the epoch).
+        jumps: Vec<i64>,
+        /// Time of the last fix received, kept or not.
+        last_t_ms: i64,
+    },
 }
 
 impl Event {
@@ -274,6 +458,29 @@ impl Event {
             Event::InvoiceIssued { .. } => "invoice_issued",
             Event::CreditNoteIssued { .. } => "credit_note_issued",
             Event::PaymentRecorded { .. } => "payment_recorded",
+            Event::BeatPlanSet { .. } => "beat_plan_set",
+            Event::WorkDayPlanned { .. } => "work_day_planned",
+            Event::DayStarted { .. } => "day_started",
+            Event::DayEnded { .. } => "day_ended",
+            Event::RouteChangeRequested { .. } => "route_change_requested",
+            Event::RouteChangeDecided { .. } => "route_change_decided",
+            Event::CheckedIn { .. } => "checked_in",
+            Event::CheckedOut { .. } => "checked_out",
+            Event::OutletStockCounted { .. } => "outlet_stock_counted",
+            Event::DisplayChecked { .. } => "display_checked",
+            Event::CompetitorObserved { .. } => "competitor_observed",
+            Event::FeedbackRecorded { .. } => "feedback_recorded",
+            Event::FeedbackAssigned { .. } => "feedback_assigned",
+            Event::FeedbackResolved { .. } => "feedback_resolved",
+            Event::TripPlanned { .. } => "trip_planned",
+            Event::TripLoaded { .. } => "trip_loaded",
+            Event::TripDeparted { .. } => "trip_departed",
+            Event::StopDelivered { .. } => "stop_delivered",
+            Event::TripClosed { .. } => "trip_closed",
+            Event::CashSettled { .. } => "cash_settled",
+            Event::Submitted { .. } => "submitted",
+            Event::SubmissionDecided { .. } => "submission_decided",
+            Event::FixesIngested { .. } => "fixes_ingested",
         }
     }
 }

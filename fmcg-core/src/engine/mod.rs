@@ -9,6 +9,7 @@
 pub mod command;
 mod decide;
 pub mod event;
+pub mod field_query;
 pub mod query;
 pub mod state;
 

@@ -3,13 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{self, Action, Target};
+use crate::alerts::Alert;
 use crate::catalog::Sku;
+use crate::delivery::Trip;
 use crate::error::{Entity, Error, Result};
+use crate::field::{Feedback, FeedbackStatus, RouteChangeRequest, Visit, WorkDay};
 use crate::finance::{AgingBuckets, Invoice};
 use crate::ids::{LocationId, LotId, OrderId, OutletId, SkuId, StaffId, WarehouseId};
 use crate::inventory::StockMove;
@@ -17,8 +20,10 @@ use crate::money::Money;
 use crate::order::{Order, OrderStatus};
 use crate::outlet::Outlet;
 use crate::purchase::{PurchaseOrder, PurchaseStatus};
+use crate::settlement::{CashSettlement, Submission};
 use crate::staff::Staff;
 
+use super::field_query::{self as fq, BoardRow, TrackSummary};
 use super::state::State;
 
 /// A question to the engine. JSON: `{"type": "stock", "location": "W1"}`.
@@ -148,6 +153,71 @@ pub enum Query {
         #[serde(default)]
         outlet: Option<OutletId>,
     },
+    /// A day of field work in scope (`field.view`): work days, visits, route changes,
+    /// trips, cash settlements and submissions.
+    FieldDay {
+        /// The local date.
+        date: NaiveDate,
+        /// Only this person.
+        #[serde(default)]
+        staff: Option<StaffId>,
+    },
+    /// Feedback on outlets in scope, and feedback assigned to the actor (`field.view`).
+    Feedback {
+        /// Only this status.
+        #[serde(default)]
+        status: Option<FeedbackStatus>,
+    },
+    /// One person's track on a day: fixes, distance, stays, polyline (`track.view`).
+    Track {
+        /// Whose.
+        staff: StaffId,
+        /// The local date.
+        date: NaiveDate,
+    },
+    /// The live board (`track.view`): status and progress of every rep and driver in
+    /// scope at a time.
+    Board {
+        /// The time the board is for (the host's "now").
+        at: DateTime<Utc>,
+    },
+    /// Alerts of a day for everyone in scope, or one person (`track.view`).
+    Alerts {
+        /// The local date.
+        date: NaiveDate,
+        /// Only this person.
+        #[serde(default)]
+        staff: Option<StaffId>,
+        /// The host's "now": once past the day, planned outlets not visited are missed
+        /// even if the day was not ended.
+        #[serde(default)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// One person's day as GeoJSON: track, stays, planned and actual route, check-ins
+    /// (`track.view`).
+    FieldGeojson {
+        /// Whose.
+        staff: StaffId,
+        /// The local date.
+        date: NaiveDate,
+    },
+}
+
+/// A day of field work.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FieldDayResult {
+    /// Work days (plans and attendance).
+    pub days: Vec<WorkDay>,
+    /// Visits.
+    pub visits: Vec<Visit>,
+    /// Route change requests.
+    pub route_changes: Vec<RouteChangeRequest>,
+    /// Delivery trips.
+    pub trips: Vec<Trip>,
+    /// Cash settlements.
+    pub settlements: Vec<CashSettlement>,
+    /// Expense claims and daily reports.
+    pub submissions: Vec<Submission>,
 }
 
 fn default_window() -> u32 {
@@ -340,6 +410,33 @@ pub enum QueryResult {
         /// Σ over the rows.
         total: AgingBuckets,
     },
+    /// A day of field work.
+    FieldDay(Box<FieldDayResult>),
+    /// Feedback.
+    Feedback {
+        /// Rows.
+        rows: Vec<Feedback>,
+    },
+    /// A track.
+    Track {
+        /// The summary.
+        track: TrackSummary,
+    },
+    /// The live board.
+    Board {
+        /// One row per person.
+        rows: Vec<BoardRow>,
+    },
+    /// Alerts.
+    Alerts {
+        /// Rows.
+        rows: Vec<Alert>,
+    },
+    /// GeoJSON.
+    FieldGeojson {
+        /// A `FeatureCollection`.
+        geojson: serde_json::Value,
+    },
 }
 
 /// Answers every query except `stock_moves` (which needs the event log).
@@ -512,6 +609,12 @@ pub(crate) fn answer(state: &State, actor: &Staff, query: &Query) -> Result<Quer
             }
             Ok(QueryResult::Aging { rows, total })
         }
+        Query::FieldDay { date, staff } => fq::field_day(state, actor, *date, staff.as_ref()),
+        Query::Feedback { status } => fq::feedback(state, actor, *status),
+        Query::Track { staff, date } => fq::track(state, actor, staff, *date),
+        Query::Board { at } => fq::board(state, actor, *at),
+        Query::Alerts { date, staff, at } => fq::alerts(state, actor, *date, staff.as_ref(), *at),
+        Query::FieldGeojson { staff, date } => fq::geojson(state, actor, staff, *date),
     }
 }
 

@@ -3,24 +3,33 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::NaiveDate;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{Directory, Scope};
 use crate::catalog::Catalog;
+use crate::delivery::{Trip, TripStatus};
 use crate::engine::event::Event;
 use crate::error::{Entity, Error, Result};
 use crate::facility::{Supplier, Territory, Vehicle, Warehouse};
+use crate::field::{
+    BeatPlan, Decision, Feedback, FeedbackStatus, FieldSettings, RouteChangeRequest, Visit, WorkDay,
+};
 use crate::finance::Receivables;
 use crate::ids::{
-    LocationId, OrderId, OutletId, PurchaseOrderId, ReceiptId, StaffId, StockDocId, SupplierId,
-    SupplierReturnId, TerritoryId, VehicleId, WarehouseId,
+    FeedbackId, LocationId, OrderId, OutletId, PurchaseOrderId, ReceiptId, RouteChangeId,
+    SettlementId, StaffId, StockDocId, SubmissionId, SupplierId, SupplierReturnId, TerritoryId,
+    TripId, VehicleId, VisitId, WarehouseId,
 };
 use crate::inventory::{Inventory, LotInfo};
 use crate::order::{Order, OrderStatus};
 use crate::outlet::Outlet;
 use crate::purchase::{PurchaseOrder, PurchaseStatus};
+use crate::settlement::{CashSettlement, Submission};
 use crate::staff::{Role, Staff};
+use crate::tracking::FixBatch;
 
 /// What to do when an order would exceed the outlet's credit limit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -65,6 +74,9 @@ pub struct Settings {
     /// Data-scope overrides per role (e.g. supervisors by territory).
     #[serde(default)]
     pub role_scopes: BTreeMap<Role, Scope>,
+    /// Geofence, GPS filters and alert thresholds.
+    #[serde(default)]
+    pub field: FieldSettings,
 }
 
 fn one_third() -> Fraction {
@@ -80,6 +92,7 @@ impl Default for Settings {
             credit_policy: CreditPolicy::default(),
             near_expiry_fraction: one_third(),
             role_scopes: BTreeMap::new(),
+            field: FieldSettings::default(),
         }
     }
 }
@@ -135,6 +148,89 @@ pub struct State {
     pub stock_documents: BTreeSet<StockDocId>,
     /// Invoices, credit notes, payments.
     pub receivables: Receivables,
+    /// Field operations: days, visits, trips, settlements, tracks.
+    pub field: Field,
+}
+
+/// One person's stored track.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Track {
+    /// The kept fixes, in time order.
+    pub fixes: FixBatch,
+    /// Times of fixes dropped as impossible jumps.
+    pub jumps: Vec<i64>,
+    /// Time of the last fix received, kept or dropped: the next batch must come after it.
+    pub last_t_ms: Option<i64>,
+}
+
+/// Field operations state.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Field {
+    /// Beat plans by rep.
+    pub beat_plans: BTreeMap<StaffId, BeatPlan>,
+    /// Work days by date and person.
+    pub days: BTreeMap<NaiveDate, BTreeMap<StaffId, WorkDay>>,
+    /// Route change requests.
+    pub route_changes: BTreeMap<RouteChangeId, RouteChangeRequest>,
+    /// Visits.
+    pub visits: BTreeMap<VisitId, Visit>,
+    /// Each rep's open visit.
+    pub open_visits: BTreeMap<StaffId, VisitId>,
+    /// Feedback and complaints.
+    pub feedback: BTreeMap<FeedbackId, Feedback>,
+    /// Delivery trips.
+    pub trips: BTreeMap<TripId, Trip>,
+    /// Cash settlements.
+    pub settlements: BTreeMap<SettlementId, CashSettlement>,
+    /// Expense claims and daily reports.
+    pub submissions: BTreeMap<SubmissionId, Submission>,
+    /// GPS tracks by person.
+    pub tracks: BTreeMap<StaffId, Track>,
+}
+
+impl Field {
+    /// The day of `staff` on `date`, if planned or started.
+    pub fn day(&self, staff: &StaffId, date: NaiveDate) -> Option<&WorkDay> {
+        self.days.get(&date).and_then(|d| d.get(staff))
+    }
+
+    fn day_mut(&mut self, staff: &StaffId, date: NaiveDate) -> &mut WorkDay {
+        self.days
+            .entry(date)
+            .or_default()
+            .entry(staff.clone())
+            .or_insert_with(|| WorkDay {
+                staff: staff.clone(),
+                date,
+                stops: Vec::new(),
+                started: None,
+                ended: None,
+            })
+    }
+
+    /// The visit, or [`Error::NotFound`].
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown id.
+    pub fn visit(&self, id: &VisitId) -> Result<&Visit> {
+        self.visits
+            .get(id)
+            .ok_or_else(|| Error::not_found(Entity::Visit, id))
+    }
+
+    /// The trip, or [`Error::NotFound`].
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown id.
+    pub fn trip(&self, id: &TripId) -> Result<&Trip> {
+        self.trips
+            .get(id)
+            .ok_or_else(|| Error::not_found(Entity::Trip, id))
+    }
+
+    fn visit_mut(&mut self, id: &VisitId) -> Option<&mut Visit> {
+        self.visits.get_mut(id)
+    }
 }
 
 impl State {
@@ -293,6 +389,11 @@ impl State {
                 self.supplier_returns.insert(return_id.clone());
             }
             Event::OrderDraftSaved { order } | Event::OrderSubmitted { order } => {
+                if let Some(v) = order.visit.as_ref().and_then(|v| self.field.visit_mut(v))
+                    && !v.orders.contains(&order.id)
+                {
+                    v.orders.push(order.id.clone());
+                }
                 self.orders.insert(order.id.clone(), order.clone());
             }
             Event::OrderApproved { order_id, by } => {
@@ -318,7 +419,225 @@ impl State {
             Event::CreditNoteIssued { credit_note } => {
                 self.receivables.add_credit_note(credit_note.clone());
             }
-            Event::PaymentRecorded { payment } => self.receivables.add_payment(payment.clone()),
+            Event::PaymentRecorded { payment } => {
+                if let Some(v) = payment.visit.as_ref().and_then(|v| self.field.visit_mut(v)) {
+                    v.payments.push(payment.id.clone());
+                }
+                self.receivables.add_payment(payment.clone());
+            }
+            e => self.evolve_field(e),
+        }
+    }
+}
+
+impl State {
+    fn evolve_field(&mut self, event: &Event) {
+        let f = &mut self.field;
+        match event {
+            Event::BeatPlanSet { plan } => {
+                f.beat_plans.insert(plan.rep.clone(), plan.clone());
+            }
+            Event::WorkDayPlanned { staff, date, stops } => {
+                f.day_mut(staff, *date).stops = stops.clone();
+            }
+            Event::DayStarted { staff, date, mark } => {
+                f.day_mut(staff, *date).started = Some(mark.clone());
+            }
+            Event::DayEnded { staff, date, mark } => {
+                f.day_mut(staff, *date).ended = Some(mark.clone());
+            }
+            Event::RouteChangeRequested { request } => {
+                f.route_changes.insert(request.id.clone(), request.clone());
+            }
+            Event::RouteChangeDecided {
+                request_id,
+                approved,
+                by,
+                note,
+                stops,
+            } => {
+                if let Some(r) = f.route_changes.get_mut(request_id) {
+                    r.status = if *approved {
+                        Decision::Approved
+                    } else {
+                        Decision::Rejected
+                    };
+                    r.decided_by = Some(by.clone());
+                    r.note.clone_from(note);
+                    let (rep, date) = (r.rep.clone(), r.date);
+                    if let Some(stops) = stops {
+                        f.day_mut(&rep, date).stops = stops.clone();
+                    }
+                }
+            }
+            Event::CheckedIn { visit } => {
+                f.open_visits.insert(visit.rep.clone(), visit.id.clone());
+                f.visits.insert(visit.id.clone(), visit.clone());
+            }
+            Event::CheckedOut { visit_id, mark } => {
+                if let Some(v) = f.visits.get_mut(visit_id) {
+                    v.check_out = Some(mark.clone());
+                    f.open_visits.remove(&v.rep);
+                }
+            }
+            Event::OutletStockCounted { visit_id, lines } => {
+                if let Some(v) = f.visit_mut(visit_id) {
+                    v.stock_counts.extend(lines.iter().cloned());
+                }
+            }
+            Event::DisplayChecked { visit_id, check } => {
+                if let Some(v) = f.visit_mut(visit_id) {
+                    v.display_checks.push(check.clone());
+                }
+            }
+            Event::CompetitorObserved {
+                visit_id,
+                observation,
+            } => {
+                if let Some(v) = f.visit_mut(visit_id) {
+                    v.competitor_observations.push(observation.clone());
+                }
+            }
+            Event::FeedbackRecorded { feedback } => {
+                f.feedback.insert(feedback.id.clone(), feedback.clone());
+            }
+            Event::FeedbackAssigned {
+                feedback_id,
+                assignee,
+                ..
+            } => {
+                if let Some(x) = f.feedback.get_mut(feedback_id) {
+                    x.status = FeedbackStatus::Assigned;
+                    x.assignee = Some(assignee.clone());
+                }
+            }
+            Event::FeedbackResolved {
+                feedback_id,
+                resolution,
+                ..
+            } => {
+                if let Some(x) = f.feedback.get_mut(feedback_id) {
+                    x.status = FeedbackStatus::Resolved;
+                    x.resolution.clone_from(resolution);
+                }
+            }
+            Event::TripPlanned { trip } => {
+                for id in trip.stops.iter().flat_map(|s| &s.orders) {
+                    if let Some(o) = self.orders.get_mut(id) {
+                        o.trip = Some(trip.id.clone());
+                    }
+                }
+                f.trips.insert(trip.id.clone(), trip.clone());
+            }
+            Event::TripLoaded {
+                trip_id,
+                orders,
+                lines,
+            } => {
+                if let Some(t) = f.trips.get_mut(trip_id) {
+                    t.status = TripStatus::Loaded;
+                    t.loaded.clone_from(lines);
+                    for stop in &mut t.stops {
+                        stop.orders.retain(|o| orders.contains(o));
+                    }
+                    t.stops.retain(|s| !s.orders.is_empty());
+                }
+                for id in orders {
+                    if let Some(o) = self.orders.get_mut(id) {
+                        o.status = OrderStatus::Loaded;
+                    }
+                }
+            }
+            Event::TripDeparted { trip_id } => {
+                if let Some(t) = f.trips.get_mut(trip_id) {
+                    t.status = TripStatus::OutForDelivery;
+                    for id in t.stops.iter().flat_map(|s| &s.orders) {
+                        if let Some(o) = self.orders.get_mut(id) {
+                            o.status = OrderStatus::OutForDelivery;
+                        }
+                    }
+                }
+            }
+            Event::StopDelivered {
+                trip_id,
+                stop,
+                delivery,
+            } => {
+                let Some(t) = f.trips.get_mut(trip_id) else {
+                    return;
+                };
+                let Some(s) = t.stops.get_mut(*stop as usize) else {
+                    return;
+                };
+                for id in &s.orders {
+                    let Some(o) = self.orders.get_mut(id) else {
+                        continue;
+                    };
+                    for line in &mut o.lines {
+                        line.qty_delivered = delivery
+                            .lines
+                            .iter()
+                            .find(|d| &d.order_id == id && d.line_no == line.line_no)
+                            .map_or(0, |d| d.delivered);
+                    }
+                    let delivered: i64 = o.lines.iter().map(|l| l.qty_delivered).sum();
+                    let allocated: i64 = o.lines.iter().map(|l| l.qty_allocated).sum();
+                    o.status = if delivered == 0 {
+                        OrderStatus::Refused
+                    } else if delivered >= allocated {
+                        OrderStatus::Delivered
+                    } else {
+                        OrderStatus::PartiallyDelivered
+                    };
+                }
+                s.delivery = Some(delivery.clone());
+            }
+            Event::TripClosed {
+                trip_id,
+                reconciliation,
+            } => {
+                if let Some(t) = f.trips.get_mut(trip_id) {
+                    t.status = TripStatus::Closed;
+                    t.reconciliation.clone_from(reconciliation);
+                }
+            }
+            Event::CashSettled { settlement } => {
+                f.settlements
+                    .insert(settlement.id.clone(), settlement.clone());
+            }
+            Event::Submitted { submission } => {
+                f.submissions
+                    .insert(submission.id.clone(), submission.clone());
+            }
+            Event::SubmissionDecided {
+                submission_id,
+                approved,
+                by,
+                note,
+            } => {
+                if let Some(x) = f.submissions.get_mut(submission_id) {
+                    x.status = if *approved {
+                        Decision::Approved
+                    } else {
+                        Decision::Rejected
+                    };
+                    x.decided_by = Some(by.clone());
+                    x.note.clone_from(note);
+                }
+            }
+            Event::FixesIngested {
+                staff,
+                fixes,
+                jumps,
+                last_t_ms,
+                ..
+            } => {
+                let t = f.tracks.entry(staff.clone()).or_default();
+                t.fixes.extend(fixes);
+                t.jumps.extend_from_slice(jumps);
+                t.last_t_ms = Some(*last_t_ms);
+            }
+            _ => {}
         }
     }
 }

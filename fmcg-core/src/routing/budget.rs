@@ -141,10 +141,11 @@ impl<'a> Stopwatch<'a> {
         if self.expired {
             return true;
         }
-        if let Some(deadline) = self.deadline {
-            if iteration % 8 == 0 && self.clock.now_ms() >= deadline {
-                self.expired = true;
-            }
+        if let Some(deadline) = self.deadline
+            && iteration.is_multiple_of(8)
+            && self.clock.now_ms() >= deadline
+        {
+            self.expired = true;
         }
         self.expired
     }

@@ -305,10 +305,10 @@ impl Search<'_> {
             if closed > 0 {
                 return Some(closed);
             }
-            if depth + 1 < MAX_DEPTH {
-                if let Some(gain) = self.lk_step(t1, t4, val, depth + 1) {
-                    return Some(gain);
-                }
+            if depth + 1 < MAX_DEPTH
+                && let Some(gain) = self.lk_step(t1, t4, val, depth + 1)
+            {
+                return Some(gain);
             }
             self.added.pop();
             self.undo_to(mark);

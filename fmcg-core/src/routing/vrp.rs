@@ -513,10 +513,10 @@ impl Instance<'_> {
             if best.is_some_and(|(b, _)| delta >= b) {
                 continue;
             }
-            if let Some(rng) = rng.as_deref_mut() {
-                if rng.unit() < BLINK {
-                    continue;
-                }
+            if let Some(rng) = rng.as_deref_mut()
+                && rng.unit() < BLINK
+            {
+                continue;
             }
             let start = (r.early[pos] + prev_service + self.time_pt(prev, p)).max(self.ready[c]);
             if start > self.due[c] {
@@ -559,10 +559,10 @@ fn recreate(inst: &Instance<'_>, sol: &mut Solution, pending: &[u32], mut rng: O
                 }
                 tried_empty.push(class);
             }
-            if let Some((delta, pos)) = inst.best_insertion(r, cu, rng.as_deref_mut()) {
-                if best.is_none_or(|(b, _, _)| delta < b) {
-                    best = Some((delta, ri, pos));
-                }
+            if let Some((delta, pos)) = inst.best_insertion(r, cu, rng.as_deref_mut())
+                && best.is_none_or(|(b, _, _)| delta < b)
+            {
+                best = Some((delta, ri, pos));
             }
         }
         match best {

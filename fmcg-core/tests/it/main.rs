@@ -10,6 +10,9 @@
 mod access;
 mod bad_input;
 mod contract;
+mod field;
+mod field_day;
+mod field_props;
 mod finance;
 mod inventory;
 mod journal;

@@ -23,11 +23,27 @@ pub fn state_json(engine: &Engine) -> String {
 }
 
 pub fn envelope(id: &str, actor: &str, at: DateTime<Utc>, command: Value) -> Envelope {
-    serde_json::from_value(json!({
+    envelope_at(id, actor, at, None, command)
+}
+
+/// A device position: (lat, lon, accuracy in metres).
+pub type Pos = (f64, f64, f64);
+
+pub fn envelope_at(
+    id: &str,
+    actor: &str,
+    at: DateTime<Utc>,
+    position: Option<Pos>,
+    command: Value,
+) -> Envelope {
+    let mut v = json!({
         "command_id": id, "actor": actor, "device_id": "test",
         "recorded_at": at, "command": command,
-    }))
-    .unwrap_or_else(|e| panic!("bad test command {command}: {e}"))
+    });
+    if let Some((lat, lon, acc)) = position {
+        v["position"] = json!({"lat": lat, "lon": lon, "accuracy_m": acc});
+    }
+    serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("bad test command {v}: {e}"))
 }
 
 impl World {
@@ -56,20 +72,52 @@ impl World {
         self.engine.apply(env)
     }
 
-    /// Applies a command that must succeed.
-    pub fn ok(&mut self, actor: &str, command: Value) -> Outcome {
+    /// Applies a command at a time and position (the clock moves there).
+    pub fn try_as(
+        &mut self,
+        actor: &str,
+        at: DateTime<Utc>,
+        pos: Option<Pos>,
+        command: Value,
+    ) -> Result<Outcome, Error> {
+        self.seq += 1;
+        self.clock = at;
+        let env = envelope_at(&format!("t-{}", self.seq), actor, at, pos, command);
+        self.engine.apply(env)
+    }
+
+    /// As [`World::try_as`], and it must succeed.
+    pub fn ok_as(
+        &mut self,
+        actor: &str,
+        at: DateTime<Utc>,
+        pos: Option<Pos>,
+        command: Value,
+    ) -> Outcome {
         let shown = command.to_string();
-        self.try_run(actor, command)
+        self.try_as(actor, at, pos, command)
             .unwrap_or_else(|e| panic!("{actor} {shown}: {e}"))
     }
 
-    /// Applies a command that must fail, and checks it changed nothing.
-    pub fn err(&mut self, actor: &str, command: Value) -> Error {
+    /// As [`World::try_as`], and it must fail changing nothing.
+    pub fn err_as(
+        &mut self,
+        actor: &str,
+        at: DateTime<Utc>,
+        pos: Option<Pos>,
+        command: Value,
+    ) -> Error {
+        let clock = self.clock;
+        let e = self.unchanged(|w| w.try_as(actor, at, pos, command));
+        self.clock = clock;
+        e
+    }
+
+    fn unchanged(&mut self, f: impl FnOnce(&mut World) -> Result<Outcome, Error>) -> Error {
         let before = state_json(&self.engine);
         let seq = self.engine.last_seq();
-        let shown = command.to_string();
-        let e = match self.try_run(actor, command) {
-            Ok(o) => panic!("{actor} {shown} succeeded: {:?}", o.events),
+        let e = match f(self) {
+            Ok(o) => panic!("succeeded: {:?}", o.events),
             Err(e) => e,
         };
         assert_eq!(
@@ -79,6 +127,18 @@ impl World {
         );
         assert_eq!(self.engine.last_seq(), seq);
         e
+    }
+
+    /// Applies a command that must succeed.
+    pub fn ok(&mut self, actor: &str, command: Value) -> Outcome {
+        let shown = command.to_string();
+        self.try_run(actor, command)
+            .unwrap_or_else(|e| panic!("{actor} {shown}: {e}"))
+    }
+
+    /// Applies a command that must fail, and checks it changed nothing.
+    pub fn err(&mut self, actor: &str, command: Value) -> Error {
+        self.unchanged(|w| w.try_run(actor, command))
     }
 
     pub fn query(&self, actor: &str, q: Value) -> Result<QueryResult, Error> {
@@ -127,10 +187,17 @@ pub fn check_invariants(engine: &Engine) {
                 .or_default();
             e.0 += m.on_hand_delta();
             e.1 += m.reserved_delta();
-            if matches!(m.kind, MoveKind::TransferIn | MoveKind::TransferOut) {
+            // A transfer, a load-out and a load-in each move stock without creating any.
+            let pair = match m.kind {
+                MoveKind::TransferIn | MoveKind::TransferOut => Some("transfer"),
+                MoveKind::LoadOut => Some("load_out"),
+                MoveKind::LoadIn => Some("load_in"),
+                _ => None,
+            };
+            if let Some(pair) = pair {
                 *transfers
                     .entry((
-                        format!("{:?}", m.reference),
+                        format!("{pair} {:?}", m.reference),
                         m.sku.to_string(),
                         m.lot.to_string(),
                     ))
@@ -162,22 +229,38 @@ pub fn check_invariants(engine: &Engine) {
         }
     }
     for (key, net) in transfers {
-        assert_eq!(net, 0, "transfer {key:?} created or lost stock");
+        assert_eq!(net, 0, "{key:?} created or lost stock");
+    }
+    // Every closed trip reconciles: loaded = delivered + returned + damaged − variance.
+    for t in state.field.trips.values() {
+        for l in &t.reconciliation {
+            assert_eq!(
+                l.loaded,
+                l.delivered + l.returned + l.damaged - l.variance,
+                "{}: {l:?}",
+                t.id
+            );
+            assert!(l.variance <= 0);
+        }
     }
     // Reservations equal what live orders hold.
     let mut held: BTreeMap<(String, String, String), i64> = BTreeMap::new();
     for o in state.orders.values() {
         use fmcg_core::OrderStatus::*;
-        if matches!(o.status, Submitted | Approved | Allocated) {
+        let at = match o.status {
+            Submitted | Approved | Allocated => Some(o.warehouse.to_string()),
+            Loaded | OutForDelivery => {
+                let trip = &state.field.trips[o.trip.as_ref().expect("a loaded order has a trip")];
+                Some(trip.vehicle.to_string())
+            }
+            _ => None,
+        };
+        if let Some(location) = at {
             for l in &o.lines {
                 assert_eq!(l.qty_allocated, l.lots.iter().map(|x| x.qty).sum::<i64>());
                 for lq in &l.lots {
                     *held
-                        .entry((
-                            o.warehouse.to_string(),
-                            l.sku.to_string(),
-                            lq.lot.to_string(),
-                        ))
+                        .entry((location.clone(), l.sku.to_string(), lq.lot.to_string()))
                         .or_default() += lq.qty;
                 }
             }

@@ -7,7 +7,7 @@ use crate::engine::decide::Ctx;
 use crate::engine::event::Event;
 use crate::error::{Entity, Error, Result};
 use crate::finance::{CreditNote, Invoice, Payment, PaymentMethod};
-use crate::ids::{CreditNoteId, InvoiceId, OrderId, OutletId, PaymentId};
+use crate::ids::{CreditNoteId, InvoiceId, OrderId, OutletId, PaymentId, VisitId};
 use crate::money::Money;
 use crate::text::check_name;
 
@@ -103,10 +103,12 @@ pub(super) fn record_payment(
     amount: Money,
     method: PaymentMethod,
     invoices: &[InvoiceId],
+    visit: Option<&VisitId>,
 ) -> Result<Vec<Event>> {
     ctx.granted(Action::PaymentRecord)?;
     let outlet = ctx.state.outlet(outlet_id)?;
     ctx.authorize(Action::PaymentRecord, Target::Outlet(outlet))?;
+    super::field::check_visit_link(ctx, visit, outlet_id)?;
     let r = &ctx.state.receivables;
     if r.payments.contains_key(id) {
         return Err(Error::exists(Entity::Payment, id));
@@ -126,6 +128,7 @@ pub(super) fn record_payment(
             collected_by: ctx.actor.id.clone(),
             allocations,
             unapplied,
+            visit: visit.cloned(),
         },
     }])
 }

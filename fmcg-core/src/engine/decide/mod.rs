@@ -1,6 +1,8 @@
 //! Deciding a command: read-only checks against the state that either produce the events
 //! or an error. Nothing here mutates, which is what makes `apply` atomic.
 
+mod delivery;
+mod field;
 mod finance;
 mod master;
 mod sales;
@@ -233,7 +235,121 @@ pub(crate) fn decide(state: &State, env: &Envelope) -> Result<Vec<Event>> {
             amount,
             method,
             invoices,
-        } => finance::record_payment(&ctx, payment_id, outlet, *amount, *method, invoices),
+            visit_id,
+        } => finance::record_payment(
+            &ctx,
+            payment_id,
+            outlet,
+            *amount,
+            *method,
+            invoices,
+            visit_id.as_ref(),
+        ),
+        Command::SetBeatPlan { plan } => field::set_beat_plan(&ctx, plan),
+        Command::PlanWorkDay { staff, date, stops } => {
+            field::plan_work_day(&ctx, staff, *date, stops.as_deref())
+        }
+        Command::StartDay {} => field::start_day(&ctx),
+        Command::EndDay {} => field::end_day(&ctx),
+        Command::RequestRouteChange {
+            request_id,
+            date,
+            change,
+            reason,
+        } => field::request_route_change(&ctx, request_id, *date, change, reason),
+        Command::DecideRouteChange {
+            request_id,
+            approve,
+            note,
+        } => field::decide_route_change(&ctx, request_id, *approve, note),
+        Command::CheckIn { visit_id, outlet } => field::check_in(&ctx, visit_id, outlet),
+        Command::CheckOut { visit_id } => field::check_out(&ctx, visit_id),
+        Command::RecordOutletStock { visit_id, lines } => {
+            field::record_outlet_stock(&ctx, visit_id, lines)
+        }
+        Command::RecordDisplayCheck { visit_id, items } => {
+            field::record_display_check(&ctx, visit_id, items)
+        }
+        Command::RecordCompetitorObservation {
+            visit_id,
+            observation,
+        } => field::record_competitor(&ctx, visit_id, observation),
+        Command::RecordFeedback {
+            feedback_id,
+            outlet,
+            visit_id,
+            category,
+            text,
+            photos,
+        } => field::record_feedback(
+            &ctx,
+            feedback_id,
+            outlet,
+            visit_id.as_ref(),
+            category,
+            text,
+            photos,
+        ),
+        Command::AssignFeedback {
+            feedback_id,
+            assignee,
+        } => field::assign_feedback(&ctx, feedback_id, assignee),
+        Command::ResolveFeedback {
+            feedback_id,
+            resolution,
+        } => field::resolve_feedback(&ctx, feedback_id, resolution),
+        Command::PlanTrip {
+            trip_id,
+            driver,
+            vehicle,
+            date,
+            orders,
+            stops,
+        } => delivery::plan_trip(
+            &ctx,
+            trip_id,
+            driver,
+            vehicle,
+            *date,
+            orders,
+            stops.as_deref(),
+        ),
+        Command::LoadTrip { trip_id } => delivery::load_trip(&ctx, trip_id),
+        Command::DepartTrip { trip_id } => delivery::depart_trip(&ctx, trip_id),
+        Command::DeliverStop {
+            trip_id,
+            outlet,
+            proof,
+            orders,
+            exceptions,
+            payment,
+        } => delivery::deliver_stop(
+            &ctx,
+            trip_id,
+            outlet,
+            proof.as_ref(),
+            orders,
+            exceptions,
+            payment.as_ref(),
+        ),
+        Command::CloseTrip { trip_id, lines } => delivery::close_trip(&ctx, trip_id, lines),
+        Command::SettleCash {
+            settlement_id,
+            staff,
+            date,
+            handed,
+        } => field::settle_cash(&ctx, settlement_id, staff, *date, *handed),
+        Command::Submit {
+            submission_id,
+            date,
+            item,
+        } => field::submit(&ctx, submission_id, *date, item),
+        Command::DecideSubmission {
+            submission_id,
+            approve,
+            note,
+        } => field::decide_submission(&ctx, submission_id, *approve, note),
+        Command::IngestFixes { staff, fixes } => field::ingest_fixes(&ctx, staff.as_ref(), fixes),
     }
 }
 

@@ -130,6 +130,7 @@ fn open<'a>(ctx: &Ctx<'a>, input: &OrderInput) -> Result<&'a Outlet> {
         return Err(Error::not_found(Entity::Warehouse, &input.warehouse));
     }
     check_text("note", &input.note, MAX_LONG_TEXT)?;
+    super::field::check_visit_link(ctx, input.visit_id.as_ref(), &outlet.id)?;
     Ok(outlet)
 }
 
@@ -157,6 +158,8 @@ fn assemble(
         approval_reasons: p.reasons,
         decided_by: None,
         note: input.note.clone(),
+        visit: input.visit_id.clone(),
+        trip: None,
     })
 }
 
