@@ -21,9 +21,32 @@ pub fn from_js<T: DeserializeOwned>(env: &Env, value: &Unknown<'_>) -> napi::Res
     // SAFETY: `value` is a live handle of the current call's `env`; the conversion only
     // reads it, and napi bounds its depth and node count.
     #[expect(unsafe_code, reason = "N-API's JSON conversion is an unsafe fn")]
-    let json = unsafe { serde_json::Value::from_napi_value(env.raw(), value.raw()) }
+    let mut json = unsafe { serde_json::Value::from_napi_value(env.raw(), value.raw()) }
         .map_err(|e| errors::to_js(env, &Error::invalid("value", e.reason)))?;
+    integers(&mut json);
     serde_json::from_value(json).map_err(|e| errors::to_js(env, &Error::json(&e)))
+}
+
+/// N-API hands over every number outside the i32 range as a float; as in the WASM
+/// package, an integral number within JS's exact range (±2^53) is an integer (epoch
+/// milliseconds, large quantities), and any other number stays a float.
+fn integers(v: &mut serde_json::Value) {
+    const EXACT: f64 = 9_007_199_254_740_991.0;
+    match v {
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() <= EXACT
+            {
+                #[expect(clippy::cast_possible_truncation, reason = "integral and within ±2^53")]
+                let i = f as i64;
+                *v = serde_json::Value::from(i);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integers),
+        _ => {}
+    }
 }
 
 /// Converts a core value into its JSON contract form for JS.

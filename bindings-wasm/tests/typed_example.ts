@@ -1,5 +1,6 @@
 // A small typed program against the generated .d.ts; `tsc --noEmit --strict` checks it.
-import { Engine, route } from '../pkg-node/bindings_wasm.js';
+import { Engine } from '../pkg-node/bindings_wasm.js';
+import { route } from '../pkg-node/fmcg_routing.js';
 
 interface FmcgError extends Error {
   code: string;

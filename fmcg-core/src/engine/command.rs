@@ -4,6 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::engine::wire::tagged_enum;
+
 use crate::catalog::{PriceList, Promotion, Sku};
 use crate::delivery::{DeliveryException, ProofOfDelivery};
 use crate::engine::state::Settings;
@@ -216,11 +218,14 @@ pub struct LoadInLine {
     pub damaged: i64,
 }
 
+tagged_enum! {
 /// Everything the engine can be asked to do. JSON: `{"type": "submit_order", ...}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
-pub enum Command {
+pub enum Command via CommandTwin
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+{
     /// Replace the engine settings (`settings.edit`).
     UpdateSettings {
         /// The new settings.
@@ -660,6 +665,7 @@ pub enum Command {
         /// The fixes, after every fix already stored for that person.
         fixes: FixBatch,
     },
+}
 }
 
 impl Command {

@@ -5,6 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::engine::wire::tagged_enum;
+
 use crate::catalog::{PriceList, Promotion, Sku};
 use crate::delivery::{LotLine, ReconLine, StopDelivery, Trip};
 use crate::engine::state::Settings;
@@ -53,11 +55,14 @@ pub enum StockDocKind {
     WriteOff,
 }
 
+tagged_enum! {
 /// A fact. JSON: `{"type": "order_submitted", ...}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Event {
+pub enum Event via EventTwin
+    #[serde(rename_all = "snake_case")]
+{
     /// Settings replaced.
     SettingsUpdated {
         /// The new settings.
@@ -422,6 +427,7 @@ pub enum Event {
         /// Time of the last fix received, kept or not.
         last_t_ms: i64,
     },
+}
 }
 
 impl Event {

@@ -266,13 +266,11 @@ pub(super) fn board(state: &State, actor: &Staff, at: DateTime<Utc>) -> Result<Q
             .and_then(|(t, r)| r.end.checked_sub(1).map(|i| (t, i)));
         let last_fix_at = last.and_then(|(t, i)| DateTime::from_timestamp_millis(t.fixes.t_ms[i]));
         let position = last.and_then(|(t, i)| LatLon::new(t.fixes.lat[i], t.fixes.lon[i]).ok());
-        let open = state.field.open_visits.get(&s.id).filter(|v| {
-            state
-                .field
-                .visits
-                .get(*v)
-                .is_some_and(|v| v.check_in.at <= at)
-        });
+        // The visit in progress at `at` (so the board also answers for a past time).
+        let open = visits_of(state, &s.id, date)
+            .into_iter()
+            .find(|v| v.check_in.at <= at && v.check_out.as_ref().is_none_or(|c| c.at > at))
+            .map(|v| &v.id);
         let trips = trips_of(state, &s.id, date);
         let fresh = last_fix_at.is_some_and(|t| {
             at - t <= Duration::seconds(i64::from(settings.tracking.offline_after_s))

@@ -12,6 +12,7 @@ pub mod event;
 pub mod field_query;
 pub mod query;
 pub mod state;
+mod wire;
 
 use std::collections::HashMap;
 

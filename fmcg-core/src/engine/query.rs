@@ -7,6 +7,8 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::engine::wire::tagged_enum;
+
 use crate::access::{self, Action, Target};
 use crate::alerts::Alert;
 use crate::catalog::Sku;
@@ -26,11 +28,14 @@ use crate::staff::Staff;
 use super::field_query::{self as fq, BoardRow, TrackSummary};
 use super::state::State;
 
+tagged_enum! {
 /// A question to the engine. JSON: `{"type": "stock", "location": "W1"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
-pub enum Query {
+pub enum Query via QueryTwin
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+{
     /// Stock per location × SKU × lot (`stock.view`).
     Stock {
         /// Only this location.
@@ -201,6 +206,7 @@ pub enum Query {
         /// The local date.
         date: NaiveDate,
     },
+}
 }
 
 /// A day of field work.

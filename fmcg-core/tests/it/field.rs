@@ -216,6 +216,48 @@ fn a_scripted_day_of_a_rep_and_a_driver_reconciles_and_raises_exactly_the_expect
     assert_eq!(cash.evidence.amount, Some(m("-10.00")));
 }
 
+/// The scripted day as the hosts replay it: its envelopes after the shared world, and the
+/// alerts they must give (rewritten with `FMCG_WRITE_FIXTURES=1`).
+#[test]
+fn the_shared_field_day_fixture_is_current() {
+    let (w, _) = scripted();
+    let skip = crate::support::WORLD
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    let mut jsonl = String::new();
+    for c in &w.engine.commits()[skip..] {
+        jsonl.push_str(&serde_json::to_string(&c.envelope).unwrap());
+        jsonl.push('\n');
+    }
+    let QueryResult::Alerts { rows } = w
+        .query(
+            "SUP-1",
+            json!({"type": "alerts", "date": DATE, "at": "2026-03-03T16:30:00Z"}),
+        )
+        .unwrap()
+    else {
+        panic!()
+    };
+    let expected = serde_json::to_string_pretty(&rows).unwrap() + "\n";
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/");
+    let files = [
+        ("field_day.jsonl", jsonl),
+        ("expected/field_day.alerts.json", expected),
+    ];
+    for (name, text) in files {
+        let path = format!("{root}{name}");
+        if std::env::var_os("FMCG_WRITE_FIXTURES").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == text,
+            "{name} is stale: run with FMCG_WRITE_FIXTURES=1"
+        );
+    }
+}
+
 #[test]
 fn the_board_tracks_and_geojson_show_the_day() {
     let rep = RepDay::clean(6);
