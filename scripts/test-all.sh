@@ -54,7 +54,9 @@ rust_fmt()         { cargo fmt --all --check; }
 rust_clippy()      { cargo clippy --workspace --all-targets --locked -- -D warnings; }
 # The core and the wasm binding must build clean for the browser: no fs, no clock.
 rust_clippy_wasm() {
-  cargo clippy -p fmcg-core -p bindings-wasm --target wasm32-unknown-unknown --locked -- -D warnings
+  cargo clippy -p fmcg-core -p bindings-wasm --target wasm32-unknown-unknown --locked -- -D warnings \
+    && cargo clippy -p bindings-wasm --no-default-features --features routing \
+      --target wasm32-unknown-unknown --locked -- -D warnings
 }
 rust_test()        { cargo test --workspace --locked; }
 rust_doc()         { RUSTDOCFLAGS="-D warnings" cargo doc -p fmcg-core --no-deps --locked; }

@@ -11,7 +11,7 @@
 
 mod convert;
 #[cfg(feature = "engine")]
-mod engine;
+pub mod engine;
 mod errors;
 #[cfg(feature = "routing")]
-mod routing;
+pub mod routing;
