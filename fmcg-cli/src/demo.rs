@@ -19,7 +19,10 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde_json::{Value, json};
 
-const CENTER: (f64, f64) = (31.2304, 121.4737);
+use crate::demo_field;
+
+/// The depot, in the city centre.
+pub(crate) const CENTER: (f64, f64) = (31.2304, 121.4737);
 const REPS: [&str; 3] = ["REP-1", "REP-2", "REP-3"];
 const OUTLETS: usize = 100;
 const UTC_OFFSET: i32 = 8 * 60;
@@ -32,16 +35,17 @@ struct Tally {
     refused: BTreeMap<&'static str, usize>,
 }
 
-struct Sim<'a> {
-    engine: &'a mut JournaledEngine,
-    day: u64,
+/// A run of the demo: the journaled engine, the day, the command counter.
+pub(crate) struct Sim<'a> {
+    pub(crate) engine: &'a mut JournaledEngine,
+    pub(crate) day: u64,
     n: usize,
     rng: Pcg64Mcg,
     tally: Tally,
 }
 
 impl Sim<'_> {
-    fn at(&self, hour: u32, minute: u32) -> DateTime<Utc> {
+    pub(crate) fn at(&self, hour: u32, minute: u32) -> DateTime<Utc> {
         // Local working hours (UTC+8) of demo day `day`, from 2026-03-02.
         let base = Utc
             .with_ymd_and_hms(2026, 3, 2, 0, 0, 0)
@@ -51,22 +55,33 @@ impl Sim<'_> {
             + chrono::Duration::minutes(i64::from(hour * 60 + minute) - i64::from(UTC_OFFSET))
     }
 
-    fn date(&self) -> NaiveDate {
+    pub(crate) fn date(&self) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 3, 2)
             .and_then(|d| d.checked_add_days(Days::new(self.day)))
             .unwrap_or_default()
     }
 
     /// Applies one command; refusals are part of the demo and are tallied, not fatal.
-    fn run(
+    pub(crate) fn run(
         &mut self,
         actor: &str,
         at: DateTime<Utc>,
         command: Value,
     ) -> Result<Option<Outcome>, Error> {
+        self.run_at(actor, at, None, command)
+    }
+
+    /// As [`Sim::run`], with the device's position.
+    pub(crate) fn run_at(
+        &mut self,
+        actor: &str,
+        at: DateTime<Utc>,
+        position: Option<(f64, f64)>,
+        command: Value,
+    ) -> Result<Option<Outcome>, Error> {
         self.n += 1;
         let id = format!("demo-d{}-{:05}", self.day, self.n);
-        self.run_as(&id, actor, at, command)
+        self.run_as(&id, actor, at, position, command)
     }
 
     fn run_as(
@@ -74,6 +89,7 @@ impl Sim<'_> {
         id: &str,
         actor: &str,
         at: DateTime<Utc>,
+        position: Option<(f64, f64)>,
         command: Value,
     ) -> Result<Option<Outcome>, Error> {
         let mut envelope = json!({
@@ -81,6 +97,9 @@ impl Sim<'_> {
             "actor": actor, "device_id": format!("demo-{actor}"),
             "recorded_at": at,
         });
+        if let Some((lat, lon)) = position {
+            envelope["position"] = json!({"lat": lat, "lon": lon, "accuracy_m": 8.0});
+        }
         envelope["command"] = command;
         let envelope = serde_json::from_value(envelope).map_err(|e| Error::json(&e))?;
         let last = self.engine.engine().last_seq();
@@ -95,6 +114,9 @@ impl Sim<'_> {
             }
             Err(Error::Io { reason }) => Err(Error::Io { reason }),
             Err(e) => {
+                if std::env::var_os("FMCG_DEMO_DEBUG").is_some() {
+                    eprintln!("refused {id} {actor}: {e}");
+                }
                 *self.tally.refused.entry(e.kind().as_str()).or_default() += 1;
                 Ok(None)
             }
@@ -351,9 +373,24 @@ fn selling(sim: &mut Sim<'_>) -> Result<Vec<Sale>, Error> {
             .map(|o| o.id.to_string())
             .collect();
         let visits = 12.min(outlets.len());
-        for v in 0..visits {
-            let outlet = &outlets[(v * 7 + sim.day as usize * 5) % outlets.len()];
+        let mut route: Vec<String> = Vec::new();
+        for v in 0..outlets.len() {
+            let o = &outlets[(v * 7 + sim.day as usize * 5) % outlets.len()];
+            if route.len() < visits && !route.contains(o) {
+                route.push(o.clone());
+            }
+        }
+        demo_field::plan_day(sim, rep, &route)?;
+        let mut visited = Vec::new();
+        for (v, outlet) in route.iter().enumerate() {
+            let at = sim.at(9 + (v as u32 * 35) / 60, (v as u32 * 35) % 60);
+            let arrive = at - chrono::Duration::minutes(2);
+            // REP-2 checks in at their fourth outlet from across the street.
+            let visit = demo_field::check_in(sim, rep, outlet, arrive, r == 1 && v == 3)?;
+            visited.push((outlet.clone(), arrive));
+            let leave = arrive + chrono::Duration::minutes(15);
             if !sim.rng.random_bool(0.75) {
+                demo_field::check_out(sim, rep, &visit, outlet, leave, v % 3 == 0)?;
                 continue;
             }
             let order_id = format!("SO-D{}-{}-{:02}", sim.day, r + 1, v + 1);
@@ -373,13 +410,13 @@ fn selling(sim: &mut Sim<'_>) -> Result<Vec<Sale>, Error> {
                 }
                 lines.push(line);
             }
-            let at = sim.at(9 + (v as u32 * 35) / 60, (v as u32 * 35) % 60);
             let outcome = sim.run(
                 rep,
                 at,
                 json!({"type": "submit_order", "order_id": order_id, "outlet": outlet,
-                "warehouse": "DC1", "lines": lines}),
+                "warehouse": "DC1", "lines": lines, "visit_id": visit}),
             )?;
+            demo_field::check_out(sim, rep, &visit, outlet, leave, v % 3 == 0)?;
             // Decide from the outcome, not the current state: a re-run sees the same outcome.
             let submitted = outcome.as_ref().and_then(|o| {
                 o.events.iter().find_map(|r| match &r.event {
@@ -400,6 +437,7 @@ fn selling(sim: &mut Sim<'_>) -> Result<Vec<Sale>, Error> {
                 }
             }
         }
+        demo_field::track(sim, rep, &visited)?;
     }
     // A couple of outlets call back to cancel.
     let mut invoiceable = Vec::new();
@@ -413,7 +451,7 @@ fn selling(sim: &mut Sim<'_>) -> Result<Vec<Sale>, Error> {
             let approve = held
                 .iter()
                 .position(|h| h == &id)
-                .is_some_and(|p| p % 4 != 3);
+                .is_some_and(|p| p % 3 != 0);
             let cmd = if approve {
                 json!({"type": "approve_order", "order_id": id})
             } else {
@@ -465,14 +503,19 @@ fn finance(sim: &mut Sim<'_>, sales: &[Sale]) -> Result<(), Error> {
             "outlet": outlet, "amount": amount.to_string(), "method": method}),
         )?;
     }
-    // The warehouse reviews one reorder level at closing: the day's last command.
+    Ok(())
+}
+
+/// The warehouse reviews one reorder level at closing: the day's last command.
+fn close(sim: &mut Sim<'_>) -> Result<(), Error> {
     let specs = skus();
     let s = &specs[sim.day as usize % specs.len()];
     let id = format!("demo-d{}-close", sim.day);
     sim.run_as(
         &id,
         "WH-1",
-        sim.at(18, 0),
+        sim.at(18, 40),
+        None,
         json!({"type": "set_reorder_level", "location": "DC1", "sku": s.id,
         "min": s.case * 10, "max": s.case * 40}),
     )?;
@@ -523,7 +566,18 @@ pub fn run(out: &Path, seed: u64) -> Result<(), Box<dyn std::error::Error>> {
     }
     purchasing(&mut sim)?;
     let sales = selling(&mut sim)?;
-    finance(&mut sim, &sales)?;
+    // The driver delivers (and invoices) some of the day's orders; finance invoices the
+    // rest directly.
+    let ids: Vec<String> = sales.iter().map(|s| s.0.clone()).collect();
+    let delivered = demo_field::deliver(&mut sim, &ids)?;
+    let rest: Vec<Sale> = sales
+        .into_iter()
+        .filter(|s| !delivered.contains(&s.0))
+        .collect();
+    finance(&mut sim, &rest)?;
+    demo_field::settle(&mut sim)?;
+    close(&mut sim)?;
+    demo_field::summary(&sim)?;
     let tally = sim.tally;
     engine.sync()?;
     let refused: Vec<String> = tally

@@ -2,6 +2,7 @@
 //! journal; plus a demo distributor.
 
 mod demo;
+mod demo_field;
 mod routing;
 
 use std::io::{BufRead, BufWriter, Write};

@@ -120,6 +120,15 @@ fn the_demo_runs_a_day_per_run_and_continues_its_journal() {
         "a supervisor rejects a held order: {first}"
     );
     assert!(first.contains("receivables as of"), "{first}");
+    // The field day: visits, a trip with exceptions, cash settlement, alerts.
+    assert!(first.contains("field work on 2026-03-02"), "{first}");
+    assert!(first.contains("trip TRIP-D0: 12 stops"), "{first}");
+    assert!(
+        first.contains("cash DRV-1:") && first.contains("variance -5.00"),
+        "{first}"
+    );
+    assert!(first.contains("check_in_outside_geofence"), "{first}");
+    assert!(first.contains("cash_variance"), "{first}");
     let size = std::fs::metadata(dir.path().join("journal")).unwrap().len();
 
     let second = demo(dir.path());

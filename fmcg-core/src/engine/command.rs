@@ -196,8 +196,9 @@ pub struct StopOrderInput {
 pub struct CodInput {
     /// Payment id.
     pub payment_id: PaymentId,
-    /// Amount.
-    pub amount: Money,
+    /// Amount; the total of the stop's invoices when absent.
+    #[serde(default)]
+    pub amount: Option<Money>,
     /// How.
     pub method: PaymentMethod,
 }

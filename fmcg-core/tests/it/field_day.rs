@@ -541,6 +541,10 @@ pub fn driver_day(w: &mut World, day: &DriverDay) -> fmcg_core::Money {
             let method = if *k == 6 { "qr" } else { "cash" };
             cmd["payment"] =
                 json!({"payment_id": format!("COD-{}", i + 1), "amount": amount, "method": method});
+            if method == "qr" {
+                // Without an amount the stop's invoice total is collected.
+                cmd["payment"].as_object_mut().unwrap().remove("amount");
+            }
             if method == "cash" {
                 cash = cash.checked_add(amount).unwrap();
             }

@@ -568,7 +568,11 @@ fn cod(
     if ctx.state.receivables.payments.contains_key(&p.payment_id) {
         return Err(Error::exists(Entity::Payment, &p.payment_id));
     }
-    let amount = p.amount.check_cents("payment.amount", true)?;
+    let amount = match p.amount {
+        Some(a) => a,
+        None => Money::sum(new.iter().map(|i| i.amount))?,
+    };
+    let amount = amount.check_cents("payment.amount", true)?;
     let mut left = amount;
     let mut allocations = Vec::new();
     for inv in new {
