@@ -5,6 +5,8 @@ from __future__ import annotations
 import pathlib
 import re
 
+import pytest
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 
@@ -16,9 +18,10 @@ def test_every_python_block_of_the_readme_runs() -> None:
         exec(compile(block, str(README), "exec"), {})  # noqa: S102 - our own README
 
 
-def test_every_python_block_of_the_routing_guide_runs() -> None:
-    guide = ROOT / "docs" / "routing.md"
+@pytest.mark.parametrize("name", ["routing.md", "field.md"])
+def test_every_python_block_of_the_guides_runs(name: str) -> None:
+    guide = ROOT / "docs" / name
     blocks = re.findall(r"```python\n(.*?)```", guide.read_text(), flags=re.S)
-    assert blocks, "the routing guide has Python examples"
+    assert blocks, f"{name} has Python examples"
     for block in blocks:
         exec(compile(block, str(guide), "exec"), {})  # noqa: S102 - our own docs
