@@ -9,7 +9,7 @@
 //! than one part in ten thousand and needs one cosine instead of four trigonometric calls;
 //! longer hops fall back to the haversine.
 
-use geo::{LineString, Simplify};
+use geo::{LineString, SimplifyIdx};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -398,13 +398,11 @@ pub fn stays(
     out
 }
 
-/// The fixes `range` of `batch` as a display polyline of `[lon, lat]` pairs, simplified by
-/// Douglas–Peucker (`geo`) with a tolerance in metres.
-pub fn polyline(
-    batch: &FixBatch,
-    range: std::ops::Range<usize>,
-    tolerance_m: u32,
-) -> Vec<[f64; 2]> {
+/// The fixes `range` of `batch` simplified by Douglas–Peucker (`geo`) with a tolerance in
+/// metres, for display and playback: the indices (relative to the batch) of the fixes kept,
+/// the first and last always among them.
+pub fn simplified(batch: &FixBatch, range: std::ops::Range<usize>, tolerance_m: u32) -> Vec<usize> {
+    let start = range.start;
     let line: LineString<f64> = batch.lon[range.clone()]
         .iter()
         .zip(&batch.lat[range])
@@ -412,10 +410,21 @@ pub fn polyline(
         .collect();
     // Metres to degrees of latitude; along parallels this keeps a little more detail.
     let epsilon = f64::from(tolerance_m) / 111_320.0;
-    line.simplify(epsilon)
-        .0
+    line.simplify_idx(epsilon)
         .into_iter()
-        .map(|c| [c.x, c.y])
+        .map(|i| start + i)
+        .collect()
+}
+
+/// [`simplified`] as `[lon, lat]` pairs.
+pub fn polyline(
+    batch: &FixBatch,
+    range: std::ops::Range<usize>,
+    tolerance_m: u32,
+) -> Vec<[f64; 2]> {
+    simplified(batch, range, tolerance_m)
+        .into_iter()
+        .map(|i| [batch.lon[i], batch.lat[i]])
         .collect()
 }
 

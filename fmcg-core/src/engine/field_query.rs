@@ -2,6 +2,8 @@
 //! and GeoJSON of a person's day. Every one runs as an actor and is scoped like the rest:
 //! a rep sees their own day and track, a supervisor their team's.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use geojson::{Feature, FeatureCollection, Geometry};
 use schemars::JsonSchema;
@@ -81,6 +83,8 @@ pub struct TrackSummary {
     pub stays: Vec<Stay>,
     /// The simplified polyline, `[lon, lat]` pairs.
     pub polyline: Vec<[f64; 2]>,
+    /// The time of each polyline point, ms since the epoch (for playback).
+    pub polyline_t_ms: Vec<i64>,
 }
 
 fn person<'a>(state: &'a State, actor: &Staff, action: Action, id: &StaffId) -> Result<&'a Staff> {
@@ -227,7 +231,7 @@ pub(super) fn track(
     let summary = match state.field.tracks.get(staff) {
         Some(t) => {
             let r = t.fixes.range(from, from + 86_400_000);
-            TrackSummary {
+            let mut summary = TrackSummary {
                 staff: staff.clone(),
                 date,
                 fixes: u32::try_from(r.len()).unwrap_or(u32::MAX),
@@ -239,8 +243,14 @@ pub(super) fn track(
                     settings.stay_radius_m,
                     settings.stay_min_s,
                 ),
-                polyline: tracking::polyline(&t.fixes, r, settings.simplify_tolerance_m),
+                polyline: Vec::new(),
+                polyline_t_ms: Vec::new(),
+            };
+            for i in tracking::simplified(&t.fixes, r, settings.simplify_tolerance_m) {
+                summary.polyline.push([t.fixes.lon[i], t.fixes.lat[i]]);
+                summary.polyline_t_ms.push(t.fixes.t_ms[i]);
             }
+            summary
         }
         None => TrackSummary {
             staff: staff.clone(),
@@ -249,6 +259,7 @@ pub(super) fn track(
             distance_m: 0,
             stays: Vec::new(),
             polyline: Vec::new(),
+            polyline_t_ms: Vec::new(),
         },
     };
     Ok(QueryResult::Track { track: summary })
@@ -397,23 +408,30 @@ fn alerts_of(state: &State, s: &Staff, date: NaiveDate, at: Option<DateTime<Utc>
             })
             .collect();
     }
-    let orders: Vec<(&Order, Vec<Vec<i64>>)> = state
+    let today: Vec<&Order> = state
         .orders
         .values()
         .filter(|o| o.taken_by == s.id && o.order_date == date && o.status.is_live())
+        .collect();
+    // Live orders of the outlets ordered from today, in one pass over the orders.
+    let mut by_outlet: BTreeMap<&OutletId, Vec<&Order>> =
+        today.iter().map(|o| (&o.outlet, Vec::new())).collect();
+    for o in state.orders.values().filter(|o| o.status.is_live()) {
+        if let Some(v) = by_outlet.get_mut(&o.outlet) {
+            v.push(o);
+        }
+    }
+    let orders: Vec<(&Order, Vec<Vec<i64>>)> = today
+        .into_iter()
         .map(|o| {
+            let earlier = by_outlet.get(&o.outlet).map_or(&[][..], Vec::as_slice);
             let history = o
                 .lines
                 .iter()
                 .map(|l| {
-                    state
-                        .orders
-                        .values()
-                        .filter(|p| {
-                            p.outlet == o.outlet
-                                && p.status.is_live()
-                                && p.recorded_at < o.recorded_at
-                        })
+                    earlier
+                        .iter()
+                        .filter(|p| p.recorded_at < o.recorded_at)
                         .flat_map(|p| {
                             p.lines
                                 .iter()

@@ -329,6 +329,11 @@ fn the_board_tracks_and_geojson_show_the_day() {
         track.fixes
     );
 
+    assert_eq!(track.polyline.len(), track.polyline_t_ms.len());
+    assert!(
+        track.polyline_t_ms.windows(2).all(|p| p[0] < p[1]),
+        "playback times increase"
+    );
     let QueryResult::FieldGeojson { geojson } = w
         .query(
             "SUP-1",
@@ -960,4 +965,123 @@ fn bad_field_input_is_a_typed_error_and_changes_nothing() {
             .any(|x| x.kind == AlertKind::LoadInVariance && x.evidence.count == Some(-2)),
         "{a:?}"
     );
+}
+
+#[test]
+fn every_field_action_is_refused_to_roles_without_it() {
+    let rep = RepDay::clean(6);
+    let mut w = setup(&rep);
+    let at = local(9, 0);
+    let here = Some((31.205, 121.445, 8.0));
+    let fixes =
+        json!({"t_ms": [1_772_500_000_000i64], "lat": [31.2], "lon": [121.4], "accuracy_m": [5.0]});
+    let cases = [
+        (
+            "DRV-1",
+            json!({"type": "set_beat_plan", "plan": {"rep": "REP-1", "cycle_start": DATE, "days": []}}),
+        ),
+        (
+            "REP-1",
+            json!({"type": "set_beat_plan", "plan": {"rep": "REP-1", "cycle_start": DATE, "days": []}}),
+        ),
+        ("WH-1", json!({"type": "start_day"})),
+        ("FIN-1", json!({"type": "start_day"})),
+        (
+            "DRV-1",
+            json!({"type": "request_route_change", "request_id": "R", "date": DATE,
+            "change": {"type": "skip", "outlet": "F-01"}, "reason": "x"}),
+        ),
+        (
+            "SUP-1",
+            json!({"type": "request_route_change", "request_id": "R", "date": DATE,
+            "change": {"type": "skip", "outlet": "F-01"}, "reason": "x"}),
+        ),
+        (
+            "DRV-1",
+            json!({"type": "check_in", "visit_id": "V", "outlet": "F-01"}),
+        ),
+        (
+            "WH-1",
+            json!({"type": "check_in", "visit_id": "V", "outlet": "F-01"}),
+        ),
+        (
+            "WH-1",
+            json!({"type": "record_feedback", "feedback_id": "F", "outlet": "F-01", "category": "c", "text": "t"}),
+        ),
+        (
+            "REP-1",
+            json!({"type": "plan_trip", "trip_id": "T", "driver": "DRV-1", "vehicle": "V1", "date": DATE, "orders": ["D1"]}),
+        ),
+        (
+            "DRV-1",
+            json!({"type": "plan_trip", "trip_id": "T", "driver": "DRV-1", "vehicle": "V1", "date": DATE, "orders": ["D1"]}),
+        ),
+        ("FIN-1", json!({"type": "close_trip", "trip_id": "TR-1"})),
+        (
+            "SUP-1",
+            json!({"type": "deliver_stop", "trip_id": "TR-1", "outlet": "F-01"}),
+        ),
+        (
+            "DRV-1",
+            json!({"type": "settle_cash", "settlement_id": "S", "staff": "REP-1", "date": DATE, "handed": "0.00"}),
+        ),
+        (
+            "WH-1",
+            json!({"type": "settle_cash", "settlement_id": "S", "staff": "REP-1", "date": DATE, "handed": "0.00"}),
+        ),
+        (
+            "WH-1",
+            json!({"type": "submit", "submission_id": "S", "item": {"type": "daily_report", "text": "t"}}),
+        ),
+        (
+            "FIN-1",
+            json!({"type": "submit", "submission_id": "S", "item": {"type": "daily_report", "text": "t"}}),
+        ),
+        (
+            "DRV-1",
+            json!({"type": "decide_submission", "submission_id": "S", "approve": true}),
+        ),
+        (
+            "WH-1",
+            json!({"type": "ingest_fixes", "fixes": fixes.clone()}),
+        ),
+        (
+            "FIN-1",
+            json!({"type": "ingest_fixes", "staff": "REP-1", "fixes": fixes}),
+        ),
+    ];
+    for (actor, cmd) in cases {
+        let shown = cmd.to_string();
+        let e = w.err_as(actor, at, here, cmd);
+        assert_eq!(
+            e.kind(),
+            ErrorKind::PermissionDenied,
+            "{actor} {shown}: {e}"
+        );
+    }
+    for (actor, q) in [
+        (
+            "WH-1",
+            json!({"type": "track", "staff": "REP-1", "date": DATE}),
+        ),
+        (
+            "FIN-1",
+            json!({"type": "board", "at": "2026-03-03T02:00:00Z"}),
+        ),
+        (
+            "DRV-1",
+            json!({"type": "track", "staff": "REP-1", "date": DATE}),
+        ),
+        (
+            "REP-2",
+            json!({"type": "field_geojson", "staff": "REP-1", "date": DATE}),
+        ),
+        (
+            "REP-1",
+            json!({"type": "field_day", "date": DATE, "staff": "REP-2"}),
+        ),
+    ] {
+        let e = w.query(actor, q.clone()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::PermissionDenied, "{actor} {q}: {e}");
+    }
 }
