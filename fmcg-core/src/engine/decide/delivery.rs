@@ -11,12 +11,13 @@ use crate::delivery::{
     TripStatus, TripStop,
 };
 use crate::engine::command::{CodInput, LoadInLine, StopOrderInput};
+use crate::engine::decide::stock::mv;
 use crate::engine::decide::{Ctx, MAX_LINES, check_lines};
 use crate::engine::event::Event;
 use crate::error::{Entity, Error, Result};
 use crate::finance::{Invoice, Payment, PaymentAllocation};
 use crate::ids::{LocationId, LotId, OrderId, OutletId, SkuId, StaffId, TripId, VehicleId};
-use crate::inventory::{MoveKind, MoveRef, StockDraft, StockMove};
+use crate::inventory::{MoveKind, MoveRef, StockDraft};
 use crate::money::Money;
 use crate::order::{LotQty, Order, OrderStatus};
 use crate::routing::{Budget, Matrix, NoClock, TspProblem, solve_tsp};
@@ -47,24 +48,6 @@ impl<'a> Ctx<'a> {
             ));
         }
         Ok(trip)
-    }
-}
-
-fn mv(
-    kind: MoveKind,
-    location: &LocationId,
-    sku: &SkuId,
-    lot: &LotId,
-    delta: i64,
-    reference: &MoveRef,
-) -> StockMove {
-    StockMove {
-        kind,
-        location: location.clone(),
-        sku: sku.clone(),
-        lot: lot.clone(),
-        delta,
-        reference: reference.clone(),
     }
 }
 

@@ -255,6 +255,25 @@ pub(super) fn request_route_change(
     }])
 }
 
+/// Checks the actor may decide on `subject`'s pending request: in scope for `action`, not
+/// their own, still pending, with a valid note.
+fn pending(
+    ctx: &Ctx<'_>,
+    action: Action,
+    (subject, what): (&StaffId, &str),
+    (entity, id, status): (Entity, &str, Decision),
+    note: &str,
+) -> Result<()> {
+    ctx.staff_for(action, subject)?;
+    if subject == &ctx.actor.id {
+        return Err(ctx.denied(action, &format!("nobody decides on their own {what}")));
+    }
+    if status != Decision::Pending {
+        return Err(Error::state(entity, id, "decided", "decide"));
+    }
+    check_text("note", note, MAX_LONG_TEXT)
+}
+
 pub(super) fn decide_route_change(
     ctx: &Ctx<'_>,
     id: &RouteChangeId,
@@ -268,17 +287,13 @@ pub(super) fn decide_route_change(
         .route_changes
         .get(id)
         .ok_or_else(|| Error::not_found(Entity::RouteChange, id))?;
-    ctx.staff_for(Action::RouteApproveChange, &r.rep)?;
-    if r.rep == ctx.actor.id {
-        return Err(ctx.denied(
-            Action::RouteApproveChange,
-            "nobody decides on their own route change",
-        ));
-    }
-    if r.status != Decision::Pending {
-        return Err(Error::state(Entity::RouteChange, id, "decided", "decide"));
-    }
-    check_text("note", note, MAX_LONG_TEXT)?;
+    pending(
+        ctx,
+        Action::RouteApproveChange,
+        (&r.rep, "route change"),
+        (Entity::RouteChange, id.as_str(), r.status),
+        note,
+    )?;
     let stops = if approve {
         let key = format!("{}/{}", r.rep, r.date);
         let day = ctx
@@ -628,17 +643,13 @@ pub(super) fn decide_submission(
         .submissions
         .get(id)
         .ok_or_else(|| Error::not_found(Entity::Submission, id))?;
-    ctx.staff_for(Action::ExpenseApprove, &s.staff)?;
-    if s.staff == ctx.actor.id {
-        return Err(ctx.denied(
-            Action::ExpenseApprove,
-            "nobody approves their own submission",
-        ));
-    }
-    if s.status != Decision::Pending {
-        return Err(Error::state(Entity::Submission, id, "decided", "decide"));
-    }
-    check_text("note", note, MAX_LONG_TEXT)?;
+    pending(
+        ctx,
+        Action::ExpenseApprove,
+        (&s.staff, "submission"),
+        (Entity::Submission, id.as_str(), s.status),
+        note,
+    )?;
     Ok(vec![Event::SubmissionDecided {
         submission_id: id.clone(),
         approved: approve,

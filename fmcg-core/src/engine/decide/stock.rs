@@ -32,7 +32,8 @@ fn new_document(ctx: &Ctx<'_>, id: &StockDocId) -> Result<()> {
     Ok(())
 }
 
-fn mv(
+/// A stock move.
+pub(super) fn mv(
     kind: MoveKind,
     location: &LocationId,
     sku: &SkuId,
