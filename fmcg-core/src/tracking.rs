@@ -218,7 +218,13 @@ impl FixBatch {
     /// Drops fixes less accurate than allowed and impossible jumps (implied speed from the
     /// last kept fix above the limit), continuing from `last`.
     pub fn filter(&self, last: Option<LastFix>, settings: &TrackSettings) -> Filtered {
-        let n = self.len();
+        // Only complete fixes (columns of unequal length are refused by `validate`).
+        let n = self
+            .t_ms
+            .len()
+            .min(self.lat.len())
+            .min(self.lon.len())
+            .min(self.accuracy_m.len());
         let max_acc = f64::from(settings.max_accuracy_m);
         let max_mps = f64::from(settings.max_speed_kmh) / 3.6;
         let mut out = Filtered {
@@ -255,10 +261,10 @@ impl FixBatch {
             k.lon.push(lon);
             k.accuracy_m.push(self.accuracy_m[i]);
             if let (Some(dst), Some(src)) = (&mut k.speed_mps, &self.speed_mps) {
-                dst.push(src[i]);
+                dst.push(src.get(i).copied().unwrap_or(f64::NAN));
             }
             if let (Some(dst), Some(src)) = (&mut k.mock, &self.mock) {
-                dst.push(src[i]);
+                dst.push(src.get(i).copied().unwrap_or(false));
             }
         }
         out
@@ -315,11 +321,17 @@ impl FixBatch {
     }
 }
 
+/// `v[range]`, or nothing when the range is outside `v` (the range functions below never
+/// panic on a range the caller got wrong).
+fn part<T>(v: &[T], range: std::ops::Range<usize>) -> &[T] {
+    v.get(range).unwrap_or(&[])
+}
+
 /// Metres travelled along fixes `range` of `batch`: a fix counts once it is at least
 /// `min_move_m` from the last counted one (which it then replaces), so a receiver standing
 /// still adds nothing for its jitter while a moving one adds every hop.
 pub fn distance_m(batch: &FixBatch, range: std::ops::Range<usize>, min_move_m: u32) -> f64 {
-    let (lat, lon) = (&batch.lat[range.clone()], &batch.lon[range]);
+    let (lat, lon) = (part(&batch.lat, range.clone()), part(&batch.lon, range));
     let Some((&lat0, &lon0)) = lat.first().zip(lon.first()) else {
         return 0.0;
     };
@@ -367,13 +379,13 @@ pub fn stays(
     min_s: u32,
 ) -> Vec<Stay> {
     let (t, lat, lon) = (
-        &batch.t_ms[range.clone()],
-        &batch.lat[range.clone()],
-        &batch.lon[range],
+        part(&batch.t_ms, range.clone()),
+        part(&batch.lat, range.clone()),
+        part(&batch.lon, range),
     );
     let radius = f64::from(radius_m);
     let min_ms = i64::from(min_s) * 1000;
-    let n = t.len();
+    let n = t.len().min(lat.len()).min(lon.len());
     let mut out = Vec::new();
     let mut i = 0;
     while i < n {
@@ -403,9 +415,9 @@ pub fn stays(
 /// the first and last always among them.
 pub fn simplified(batch: &FixBatch, range: std::ops::Range<usize>, tolerance_m: u32) -> Vec<usize> {
     let start = range.start;
-    let line: LineString<f64> = batch.lon[range.clone()]
+    let line: LineString<f64> = part(&batch.lon, range.clone())
         .iter()
-        .zip(&batch.lat[range])
+        .zip(part(&batch.lat, range))
         .map(|(&x, &y)| (x, y))
         .collect();
     // Metres to degrees of latitude; along parallels this keeps a little more detail.
@@ -436,18 +448,21 @@ pub fn frozen_runs(
     range: std::ops::Range<usize>,
     min_run: usize,
 ) -> Vec<(usize, usize)> {
+    let (lat, lon) = (
+        part(&batch.lat, range.clone()),
+        part(&batch.lon, range.clone()),
+    );
+    let n = lat.len().min(lon.len());
     let mut out = Vec::new();
-    let mut i = range.start;
-    while i < range.end {
+    let mut i = 0;
+    while i < n {
         let mut j = i + 1;
-        while j < range.end
-            && batch.lat[j].to_bits() == batch.lat[i].to_bits()
-            && batch.lon[j].to_bits() == batch.lon[i].to_bits()
+        while j < n && lat[j].to_bits() == lat[i].to_bits() && lon[j].to_bits() == lon[i].to_bits()
         {
             j += 1;
         }
         if j - i >= min_run.max(2) {
-            out.push((i, j - i));
+            out.push((range.start + i, j - i));
         }
         i = j;
     }
@@ -584,6 +599,18 @@ mod tests {
         ]);
         let p = polyline(&b, 0..4, 10);
         assert_eq!(p, vec![[121.0, 31.0], [121.0, 31.002], [121.003, 31.002]]);
+    }
+
+    #[test]
+    fn ragged_columns_and_bad_ranges_do_not_panic() {
+        let mut b = batch(&[(0, 1.0, 1.0), (1, 1.0, 1.0)]);
+        b.lat.pop();
+        assert_eq!(b.filter(None, &TrackSettings::default()).kept.len(), 1);
+        assert!(stays(&b, 5..9, 100, 1).is_empty());
+        let (from, to) = (3, 1);
+        assert_eq!(distance_m(&b, from..to, 0), 0.0);
+        assert!(polyline(&b, 0..7, 10).is_empty());
+        assert!(frozen_runs(&b, 0..9, 2).is_empty());
     }
 
     #[test]
