@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use fmcg_core::engine::query::QueryResult;
-use fmcg_core::{Error, OrderStatus, PaymentMethod, StaffId};
+use fmcg_core::{Error, OrderStatus, StaffId};
 use serde_json::{Value, json};
 
 use crate::demo::{CENTER, Sim};
@@ -280,15 +280,11 @@ pub(crate) fn deliver(sim: &mut Sim<'_>, orders: &[String]) -> Result<Vec<String
 /// short.
 pub(crate) fn settle(sim: &mut Sim<'_>) -> Result<(), Error> {
     let date = sim.date();
-    let mut cash: BTreeMap<StaffId, fmcg_core::Money> = BTreeMap::new();
-    for p in sim.engine.engine().state().receivables.payments.values() {
-        if p.method == PaymentMethod::Cash && p.received_on == date {
-            let e = cash.entry(p.collected_by.clone()).or_default();
-            *e = e.checked_add(p.amount)?;
-        }
-    }
     for who in ["REP-1", "REP-2", "REP-3", "DRV-1"] {
-        let expected = cash.get(who).copied().unwrap_or_default();
+        let staff: StaffId = who.parse()?;
+        let receivables = &sim.engine.engine().state().receivables;
+        let expected =
+            fmcg_core::Money::sum(receivables.cash_collected(&staff, date).map(|p| p.amount))?;
         let handed = if who == "DRV-1" {
             expected
                 .checked_sub("5.00".parse()?)?

@@ -472,6 +472,18 @@ pub fn authorize(
     }
 }
 
+/// Checks some role of `actor` grants `action` at all, whatever the target (list queries
+/// then filter by scope; commands check it before looking records up).
+///
+/// # Errors
+/// [`Error::PermissionDenied`] with the reason `no role grants it`.
+pub fn granted(dir: Directory<'_>, actor: &Staff, action: Action) -> Result<()> {
+    match dir.scope(actor, action) {
+        Some(_) => Ok(()),
+        None => Err(denied(actor, action, "no role grants it")),
+    }
+}
+
 /// A [`Error::PermissionDenied`] for `actor` and `action`.
 pub fn denied(actor: &Staff, action: Action, reason: &str) -> Error {
     Error::PermissionDenied {

@@ -248,6 +248,17 @@ impl Receivables {
         Ok((allocations, left))
     }
 
+    /// The cash payments `staff` collected on `date` (the day's hand-over, SPEC §3.8).
+    pub fn cash_collected<'a>(
+        &'a self,
+        staff: &'a StaffId,
+        date: NaiveDate,
+    ) -> impl Iterator<Item = &'a Payment> + 'a {
+        self.payments.values().filter(move |p| {
+            p.method == PaymentMethod::Cash && &p.collected_by == staff && p.received_on == date
+        })
+    }
+
     /// Records an invoice (already checked).
     pub fn add_invoice(&mut self, invoice: Invoice) {
         self.reindex(&invoice);

@@ -93,13 +93,6 @@ fn person<'a>(state: &'a State, actor: &Staff, action: Action, id: &StaffId) -> 
     Ok(s)
 }
 
-fn granted(state: &State, actor: &Staff, action: Action) -> Result<()> {
-    match state.directory().scope(actor, action) {
-        Some(_) => Ok(()),
-        None => Err(access::denied(actor, action, "no role grants it")),
-    }
-}
-
 /// Field staff in `action` scope, or the one named.
 fn people<'a>(
     state: &'a State,
@@ -110,7 +103,7 @@ fn people<'a>(
     if let Some(id) = one {
         return Ok(vec![person(state, actor, action, id)?]);
     }
-    granted(state, actor, action)?;
+    access::granted(state.directory(), actor, action)?;
     Ok(state
         .staff
         .values()
@@ -197,7 +190,7 @@ pub(super) fn feedback(
     actor: &Staff,
     status: Option<FeedbackStatus>,
 ) -> Result<QueryResult> {
-    granted(state, actor, Action::FieldView)?;
+    access::granted(state.directory(), actor, Action::FieldView)?;
     let rows: Vec<Feedback> = state
         .field
         .feedback

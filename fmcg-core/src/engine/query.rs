@@ -637,10 +637,7 @@ impl<'a> Q<'a> {
 
     /// A list query needs the action granted at all; then rows are filtered by scope.
     fn check_granted(&self, action: Action) -> Result<()> {
-        match self.state.directory().scope(self.actor, action) {
-            Some(_) => Ok(()),
-            None => Err(access::denied(self.actor, action, "no role grants it")),
-        }
+        access::granted(self.state.directory(), self.actor, action)
     }
 
     fn allows(&self, action: Action, target: Target<'_>) -> bool {

@@ -13,7 +13,6 @@ use crate::field::{
     Mark, MediaRef, Objective, OutletCountLine, PlannedStop, RouteChange, RouteChangeRequest,
     Visit, check_media, check_stops,
 };
-use crate::finance::PaymentMethod;
 use crate::ids::{
     FeedbackId, OutletId, RouteChangeId, SettlementId, StaffId, SubmissionId, VisitId,
 };
@@ -582,15 +581,7 @@ pub(super) fn settle_cash(
         )));
     }
     let handed = handed.check_cents("handed", false)?;
-    let cash: Vec<_> = ctx
-        .state
-        .receivables
-        .payments
-        .values()
-        .filter(|p| {
-            p.method == PaymentMethod::Cash && &p.collected_by == staff && p.received_on == date
-        })
-        .collect();
+    let cash: Vec<_> = ctx.state.receivables.cash_collected(staff, date).collect();
     let expected = Money::sum(cash.iter().map(|p| p.amount))?;
     Ok(vec![Event::CashSettled {
         settlement: CashSettlement {

@@ -39,10 +39,7 @@ impl Ctx<'_> {
     /// Checks some role of the actor grants `action` at all, before any record is looked
     /// up (so a refused actor cannot probe which ids exist).
     pub fn granted(&self, action: Action) -> Result<()> {
-        match self.state.directory().scope(self.actor, action) {
-            Some(_) => Ok(()),
-            None => Err(self.denied(action, "no role grants it")),
-        }
+        access::granted(self.state.directory(), self.actor, action)
     }
 
     /// A permission error for `action` with `reason`.
