@@ -42,6 +42,10 @@ pub enum Action {
     /// Change an outlet's master data (not its credit limit).
     #[serde(rename = "outlet.edit")]
     OutletEdit,
+    /// Correct an outlet's name, address, position, contact or opening hours, field by
+    /// field (last writer wins).
+    #[serde(rename = "outlet.edit_details")]
+    OutletEditDetails,
     /// Change an outlet's credit limit.
     #[serde(rename = "outlet.edit_credit_limit")]
     OutletEditCreditLimit,
@@ -145,7 +149,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in a stable order.
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 41] = [
         Action::MasterEdit,
         Action::MasterView,
         Action::StaffEdit,
@@ -153,6 +157,7 @@ impl Action {
         Action::SettingsEdit,
         Action::OutletCreate,
         Action::OutletEdit,
+        Action::OutletEditDetails,
         Action::OutletEditCreditLimit,
         Action::OutletView,
         Action::OrderSubmit,
@@ -198,6 +203,7 @@ impl Action {
             Action::SettingsEdit => "settings.edit",
             Action::OutletCreate => "outlet.create",
             Action::OutletEdit => "outlet.edit",
+            Action::OutletEditDetails => "outlet.edit_details",
             Action::OutletEditCreditLimit => "outlet.edit_credit_limit",
             Action::OutletView => "outlet.view",
             Action::OrderSubmit => "order.submit",
@@ -269,6 +275,7 @@ pub fn grants(role: Role, action: Action) -> bool {
                 | A::MasterView
                 | A::StaffView
                 | A::OutletCreate
+                | A::OutletEditDetails
                 | A::OutletView
                 | A::OrderSubmit
                 | A::OrderCancel
@@ -295,6 +302,7 @@ pub fn grants(role: Role, action: Action) -> bool {
                 | A::StaffView
                 | A::OutletCreate
                 | A::OutletEdit
+                | A::OutletEditDetails
                 | A::OutletView
                 | A::OrderSubmit
                 | A::OrderApprove

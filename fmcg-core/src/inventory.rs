@@ -108,6 +108,8 @@ pub enum MoveRef {
     Document(StockDocId),
     /// A delivery trip (load-out, load-in, damage and variance write-offs).
     Trip(TripId),
+    /// A document outside the reader's scope (in events pulled by a client replica).
+    Withheld,
 }
 
 /// One immutable change to one counter of one SKU lot at one location.
@@ -369,10 +371,32 @@ impl<'a> StockDraft<'a> {
         qty: i64,
         on: NaiveDate,
     ) -> Result<Vec<(LotId, i64)>> {
+        let plan = self.fefo_upto(location, sku, qty, on);
+        let planned: i64 = plan.iter().map(|(_, q)| q).sum();
+        if planned < qty {
+            return Err(Error::InsufficientStock {
+                sku: sku.to_string(),
+                location: location.to_string(),
+                requested: qty,
+                available: planned,
+            });
+        }
+        Ok(plan)
+    }
+
+    /// Like [`StockDraft::fefo`], but takes what is available up to `qty` instead of
+    /// failing: the plan may fall short, or be empty.
+    pub fn fefo_upto(
+        &self,
+        location: &LocationId,
+        sku: &SkuId,
+        qty: i64,
+        on: NaiveDate,
+    ) -> Vec<(LotId, i64)> {
         let mut left = qty;
         let mut plan = Vec::new();
         for (lot, expiry, level) in self.lots(location, sku) {
-            if left == 0 {
+            if left <= 0 {
                 break;
             }
             if expiry < on || level.available() <= 0 {
@@ -382,15 +406,7 @@ impl<'a> StockDraft<'a> {
             plan.push((lot.clone(), take));
             left -= take;
         }
-        if left > 0 {
-            return Err(Error::InsufficientStock {
-                sku: sku.to_string(),
-                location: location.to_string(),
-                requested: qty,
-                available: qty - left,
-            });
-        }
-        Ok(plan)
+        plan
     }
 
     /// The moves added so far.

@@ -412,6 +412,20 @@ impl JournaledEngine {
         }
     }
 
+    /// Applies a device's outbox, each commit written to the journal before it is made
+    /// visible: see [`crate::sync::push`].
+    ///
+    /// # Errors
+    /// As [`crate::sync::push`], plus [`Error::Io`].
+    pub fn push(
+        &mut self,
+        actor: &crate::ids::StaffId,
+        request: crate::sync::PushRequest,
+        server_now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::sync::PushResponse> {
+        crate::sync::push(self, actor, request, server_now)
+    }
+
     /// Applies a command given as JSON (the contract form).
     ///
     /// # Errors
@@ -462,5 +476,18 @@ impl JournaledEngine {
         journal.file = file;
         journal.len = HEADER_LEN;
         Ok(())
+    }
+}
+
+impl crate::sync::Committer for JournaledEngine {
+    fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    fn commit(&mut self, commit: Commit) -> Result<Outcome> {
+        if let Some(journal) = &mut self.journal {
+            journal.append(&commit)?;
+        }
+        self.engine.commit(commit)
     }
 }

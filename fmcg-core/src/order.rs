@@ -99,6 +99,19 @@ pub enum ApprovalReason {
         /// Floor price × quantity.
         floor_amount: Money,
     },
+    /// An order synced from an offline device could not be allocated in full (policy
+    /// `hold_for_approval`, or nothing was available); approving it accepts what was
+    /// allocated.
+    StockShortfall {
+        /// The line.
+        line_no: u32,
+        /// The SKU.
+        sku: SkuId,
+        /// Base units ordered.
+        ordered: i64,
+        /// Base units allocated.
+        allocated: i64,
+    },
 }
 
 /// A quantity taken from one lot.

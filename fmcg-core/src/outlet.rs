@@ -193,3 +193,81 @@ impl Outlet {
         }
     }
 }
+
+/// A field-by-field correction of an outlet's details (the `edit_outlet` command). Absent
+/// fields are left alone. The sensitive fields — credit limit, payment terms, assigned rep,
+/// territory, channel, class, status — are not here: they change only through
+/// `update_outlet` and `set_credit_limit`, by the roles that approve them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutletEdit {
+    /// Trading name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Where it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<LatLon>,
+    /// Postal address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Contact person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    /// Opening hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_hours: Option<Vec<OpeningHours>>,
+}
+
+impl OutletEdit {
+    /// The names of the fields it sets.
+    pub fn fields(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.name.is_some() {
+            out.push("name");
+        }
+        if self.position.is_some() {
+            out.push("position");
+        }
+        if self.address.is_some() {
+            out.push("address");
+        }
+        if self.contact.is_some() {
+            out.push("contact");
+        }
+        if self.opening_hours.is_some() {
+            out.push("opening_hours");
+        }
+        out
+    }
+
+    /// The edit without the fields for which `keep` is false.
+    #[must_use]
+    pub fn only(&self, keep: impl Fn(&str) -> bool) -> OutletEdit {
+        OutletEdit {
+            name: self.name.clone().filter(|_| keep("name")),
+            position: self.position.filter(|_| keep("position")),
+            address: self.address.clone().filter(|_| keep("address")),
+            contact: self.contact.clone().filter(|_| keep("contact")),
+            opening_hours: self.opening_hours.clone().filter(|_| keep("opening_hours")),
+        }
+    }
+
+    /// Writes the set fields into `outlet`.
+    pub fn apply_to(&self, outlet: &mut Outlet) {
+        if let Some(v) = &self.name {
+            outlet.name.clone_from(v);
+        }
+        if let Some(v) = self.position {
+            outlet.position = v;
+        }
+        if let Some(v) = &self.address {
+            outlet.address.clone_from(v);
+        }
+        if let Some(v) = &self.contact {
+            outlet.contact.clone_from(v);
+        }
+        if let Some(v) = &self.opening_hours {
+            outlet.opening_hours.clone_from(v);
+        }
+    }
+}

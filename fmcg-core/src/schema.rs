@@ -8,6 +8,7 @@ use crate::engine::query::{Query, QueryResult};
 use crate::engine::{Envelope, Outcome, Snapshot};
 use crate::error::Error;
 use crate::routing::{Request, Response};
+use crate::sync::{Notice, PullRequest, PullResponse, PushRequest, PushResponse, ScopedSnapshot};
 
 /// The contract's top-level types, one property each; their parts are in `$defs`.
 #[derive(JsonSchema)]
@@ -31,11 +32,25 @@ struct Contract {
     routing_request: Request,
     /// What `route` returns.
     routing_response: Response,
+    /// A device's outbox: what `push` takes.
+    push_request: PushRequest,
+    /// What `push` returns.
+    push_response: PushResponse,
+    /// What `pull` takes.
+    pull_request: PullRequest,
+    /// What `pull` returns.
+    pull_response: PullResponse,
+    /// What `scoped_snapshot` returns and a client replica starts from.
+    scoped_snapshot: ScopedSnapshot,
+    /// What a client replica tells its host's user.
+    notice: Notice,
 }
 
 /// The JSON Schema (draft 2020-12) of the contract every host shares. Its `properties`
 /// name the top-level types (`envelope`, `outcome`, `event_record`, `error`, `query`,
-/// `query_result`, `snapshot`, `routing_request`, `routing_response`); every type is under `$defs`.
+/// `query_result`, `snapshot`, `routing_request`, `routing_response`, `push_request`,
+/// `push_response`, `pull_request`, `pull_response`, `scoped_snapshot`, `notice`); every type
+/// is under `$defs`.
 ///
 /// ```
 /// let schema = fmcg_core::schema();

@@ -22,9 +22,10 @@ use crate::ids::{
     SubmissionId, SupplierId, SupplierReturnId, TripId, VehicleId, VisitId, WarehouseId,
 };
 use crate::money::Money;
-use crate::outlet::Outlet;
+use crate::outlet::{Outlet, OutletEdit};
 use crate::settlement::SubmissionItem;
 use crate::staff::Staff;
+use crate::sync::Hlc;
 use crate::tracking::FixBatch;
 
 /// A command with who, where and when: the unit the engine applies.
@@ -268,6 +269,17 @@ pub enum Command via CommandTwin
         outlet_id: OutletId,
         /// The new limit; `null` = no limit.
         credit_limit: Option<Money>,
+    },
+    /// Correct an outlet's details field by field (`outlet.edit_details`). Each field keeps
+    /// the [`Hlc`] stamp of its last edit; an edit stamped earlier than a field's stamp
+    /// leaves that field alone (last writer wins, per field).
+    EditOutlet {
+        /// The outlet.
+        outlet_id: OutletId,
+        /// The fields to set.
+        changes: OutletEdit,
+        /// When the edit was made, by the editing device's hybrid logical clock.
+        stamp: Hlc,
     },
     /// Register a staff member (`staff.edit`; on an empty engine, the first admin may
     /// register themselves).
@@ -680,6 +692,7 @@ impl Command {
             Command::SetPromotion { .. } => "set_promotion",
             Command::CreateOutlet { .. } => "create_outlet",
             Command::UpdateOutlet { .. } => "update_outlet",
+            Command::EditOutlet { .. } => "edit_outlet",
             Command::SetCreditLimit { .. } => "set_credit_limit",
             Command::CreateStaff { .. } => "create_staff",
             Command::UpdateStaff { .. } => "update_staff",

@@ -24,10 +24,11 @@ use crate::ids::{
 use crate::inventory::{ReorderLevel, StockMove};
 use crate::money::Money;
 use crate::order::Order;
-use crate::outlet::Outlet;
+use crate::outlet::{Outlet, OutletEdit};
 use crate::purchase::PurchaseOrder;
 use crate::settlement::{CashSettlement, Submission};
 use crate::staff::Staff;
+use crate::sync::Hlc;
 use crate::tracking::FixBatch;
 
 /// A received lot, as booked.
@@ -97,6 +98,17 @@ pub enum Event via EventTwin
     OutletUpdated {
         /// The outlet.
         outlet: Outlet,
+    },
+    /// An outlet's details were edited; fields stamped later before were left alone.
+    OutletEdited {
+        /// The outlet.
+        outlet_id: OutletId,
+        /// The edit's stamp, now the stamp of every applied field.
+        stamp: Hlc,
+        /// The fields applied.
+        applied: OutletEdit,
+        /// The fields not applied: an edit stamped later had set them.
+        superseded: Vec<String>,
     },
     /// An outlet's credit limit changed.
     CreditLimitSet {
@@ -441,6 +453,7 @@ impl Event {
             Event::PromotionSet { .. } => "promotion_set",
             Event::OutletCreated { .. } => "outlet_created",
             Event::OutletUpdated { .. } => "outlet_updated",
+            Event::OutletEdited { .. } => "outlet_edited",
             Event::CreditLimitSet { .. } => "credit_limit_set",
             Event::StaffCreated { .. } => "staff_created",
             Event::StaffUpdated { .. } => "staff_updated",

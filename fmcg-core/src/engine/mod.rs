@@ -21,12 +21,23 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Entity, Error, Result};
 use crate::ids::{CommandId, StaffId};
+use crate::sync::Adjustment;
 
 pub use command::Envelope;
 pub use decide::MAX_LINES;
 use event::{Event, EventRecord};
 use query::{MoveRow, Query, QueryResult};
 use state::State;
+
+/// Decides `envelope` on `state` as a command pushed by an offline device (with the sync
+/// policies): what a client replica applies to its local view.
+pub(crate) fn decide_synced(state: &State, envelope: &Envelope) -> Result<Vec<Event>> {
+    let events = decide::decide(state, envelope, true)?;
+    if events.is_empty() {
+        return Err(Error::invalid("command", "has no effect"));
+    }
+    Ok(events)
+}
 
 /// One applied command: its envelope and the events it produced. The unit of the journal
 /// and of snapshots.
@@ -66,6 +77,10 @@ impl Commit {
 pub enum OutcomeStatus {
     /// Applied as asked.
     Accepted,
+    /// Applied, changed by a policy (see [`Outcome::adjustments`]): an order taken offline
+    /// partly on back order or held for want of stock, an outlet edit that lost fields to a
+    /// later one.
+    Adjusted,
 }
 
 /// The result of applying a command: its events with their sequence numbers. Applying the
@@ -82,16 +97,25 @@ pub struct Outcome {
     pub last_seq: u64,
     /// The events.
     pub events: Vec<EventRecord>,
+    /// What a policy changed (status `adjusted`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<Adjustment>,
 }
 
 impl From<&Commit> for Outcome {
     fn from(c: &Commit) -> Outcome {
+        let adjustments = crate::sync::adjustments(&c.events);
         Outcome {
             command_id: c.envelope.command_id.clone(),
-            status: OutcomeStatus::Accepted,
+            status: if adjustments.is_empty() {
+                OutcomeStatus::Accepted
+            } else {
+                OutcomeStatus::Adjusted
+            },
             first_seq: c.first_seq,
             last_seq: c.last_seq(),
             events: c.records().collect(),
+            adjustments,
         }
     }
 }
@@ -143,6 +167,8 @@ pub struct Engine {
     commits: Vec<Commit>,
     by_command: HashMap<CommandId, usize>,
     next_seq: u64,
+    /// Events that changed what someone may see, with whose view (`None`: anyone's).
+    scope_changes: Vec<(u64, Option<StaffId>)>,
 }
 
 impl Default for Engine {
@@ -160,6 +186,7 @@ impl Engine {
             commits: Vec::new(),
             by_command: HashMap::new(),
             next_seq: 1,
+            scope_changes: Vec::new(),
         }
     }
 
@@ -205,6 +232,15 @@ impl Engine {
     /// # Errors
     /// As [`Engine::apply`].
     pub fn prepare(&self, envelope: Envelope) -> Result<Prepared> {
+        self.prepare_as(envelope, false)
+    }
+
+    /// [`Engine::prepare`] for a command pushed by an offline device (`synced`): the sync
+    /// policies of `settings.sync` apply.
+    ///
+    /// # Errors
+    /// As [`Engine::apply`].
+    pub fn prepare_as(&self, envelope: Envelope, synced: bool) -> Result<Prepared> {
         if let Some(&i) = self.by_command.get(&envelope.command_id)
             && let Some(seen) = self.commits.get(i)
         {
@@ -219,7 +255,7 @@ impl Engine {
                 )))
             };
         }
-        let events = decide::decide(&self.state, &envelope)?;
+        let events = decide::decide(&self.state, &envelope, synced)?;
         if events.is_empty() {
             return Err(Error::invalid("command", "has no effect"));
         }
@@ -246,12 +282,16 @@ impl Engine {
             ));
         }
         let outcome = Outcome::from(&commit);
-        self.push(commit);
+        self.fold_in(commit);
         Ok(outcome)
     }
 
-    fn push(&mut self, commit: Commit) {
-        for e in &commit.events {
+    fn fold_in(&mut self, commit: Commit) {
+        for (i, e) in commit.events.iter().enumerate() {
+            let seq = commit.first_seq.saturating_add(i as u64);
+            for who in crate::sync::scope_change(&self.state, e) {
+                self.scope_changes.push((seq, who));
+            }
             self.state.evolve(e);
         }
         self.next_seq = commit.last_seq().saturating_add(1);
@@ -282,7 +322,7 @@ impl Engine {
                 reason: format!("command `{}` appears twice", commit.envelope.command_id),
             });
         }
-        self.push(commit);
+        self.fold_in(commit);
         Ok(())
     }
 
@@ -296,6 +336,12 @@ impl Engine {
             engine.replay_commit(c)?;
         }
         Ok(engine)
+    }
+
+    /// The commits holding events after `seq`.
+    pub(crate) fn commits_after(&self, seq: u64) -> &[Commit] {
+        let start = self.commits.partition_point(|c| c.last_seq() <= seq);
+        &self.commits[start..]
     }
 
     /// Events with a sequence number greater than `seq`, in order.
@@ -423,6 +469,12 @@ impl Engine {
             serde_json::from_slice(bytes).map_err(|e| Error::json(&e))?;
         let snapshot: Snapshot = serde_json::from_value(value).map_err(|e| Error::json(&e))?;
         Engine::restore(snapshot)
+    }
+
+    /// The scope changes after `seq`: `(seq, whose view)`, `None` for anyone's.
+    pub(crate) fn scope_changes_since(&self, seq: u64) -> &[(u64, Option<StaffId>)] {
+        let start = self.scope_changes.partition_point(|(s, _)| *s <= seq);
+        &self.scope_changes[start..]
     }
 
     /// The commit that applied `command_id`.

@@ -29,6 +29,7 @@ use crate::outlet::Outlet;
 use crate::purchase::{PurchaseOrder, PurchaseStatus};
 use crate::settlement::{CashSettlement, Submission};
 use crate::staff::{Role, Staff};
+use crate::sync::{Hlc, SyncSettings};
 use crate::tracking::FixBatch;
 
 /// What to do when an order would exceed the outlet's credit limit.
@@ -77,6 +78,9 @@ pub struct Settings {
     /// Geofence, GPS filters and alert thresholds.
     #[serde(default)]
     pub field: FieldSettings,
+    /// Conflict policies for commands synced from offline devices.
+    #[serde(default)]
+    pub sync: SyncSettings,
 }
 
 fn one_third() -> Fraction {
@@ -93,6 +97,7 @@ impl Default for Settings {
             near_expiry_fraction: one_third(),
             role_scopes: BTreeMap::new(),
             field: FieldSettings::default(),
+            sync: SyncSettings::default(),
         }
     }
 }
@@ -124,6 +129,9 @@ pub struct State {
     pub catalog: Catalog,
     /// Outlets by id.
     pub outlets: BTreeMap<OutletId, Outlet>,
+    /// The stamp of the last `edit_outlet` of each outlet field.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub outlet_stamps: BTreeMap<OutletId, BTreeMap<String, Hlc>>,
     /// Staff by id.
     pub staff: BTreeMap<StaffId, Staff>,
     /// Warehouses by id.
@@ -298,6 +306,20 @@ impl State {
             }
             Event::OutletCreated { outlet } | Event::OutletUpdated { outlet } => {
                 self.outlets.insert(outlet.id.clone(), outlet.clone());
+            }
+            Event::OutletEdited {
+                outlet_id,
+                stamp,
+                applied,
+                ..
+            } => {
+                if let Some(o) = self.outlets.get_mut(outlet_id) {
+                    applied.apply_to(o);
+                    let stamps = self.outlet_stamps.entry(outlet_id.clone()).or_default();
+                    for f in applied.fields() {
+                        stamps.insert(f.to_owned(), stamp.clone());
+                    }
+                }
             }
             Event::CreditLimitSet {
                 outlet_id,

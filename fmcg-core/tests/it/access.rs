@@ -44,6 +44,12 @@ fn cases() -> Vec<(&'static str, Vec<Value>, Value, Vec<&'static str>)> {
             vec!["admin", "SUP-1"],
         ),
         (
+            "outlet.edit_details",
+            vec![],
+            json!({"type": "edit_outlet", "outlet_id": "O-001", "changes": {"address": "9 Bund"}, "stamp": {"wall_ms": 1, "counter": 0, "node": "p"}}),
+            vec!["admin", "SUP-1", "REP-1"],
+        ),
+        (
             "outlet.edit_credit_limit",
             vec![],
             json!({"type": "set_credit_limit", "outlet_id": "O-001", "credit_limit": "9000.00"}),

@@ -20,3 +20,5 @@ mod orders;
 mod props;
 mod routing;
 mod support;
+mod sync;
+mod sync_sim;

@@ -10,8 +10,9 @@ use crate::error::{Entity, Error, Result};
 use crate::facility::{Supplier, Territory, Vehicle, Warehouse};
 use crate::ids::{OutletId, StaffId};
 use crate::money::Money;
-use crate::outlet::Outlet;
+use crate::outlet::{Outlet, OutletEdit};
 use crate::staff::{Role, Staff, would_cycle};
+use crate::sync::Hlc;
 
 /// The first command of an empty engine: an active admin registering themselves.
 pub(super) fn bootstrap(state: &State, env: &Envelope) -> Result<Vec<Event>> {
@@ -194,6 +195,39 @@ pub(super) fn update_outlet(ctx: &Ctx<'_>, outlet: &Outlet) -> Result<Vec<Event>
     }
     Ok(vec![Event::OutletUpdated {
         outlet: outlet.clone(),
+    }])
+}
+
+pub(super) fn edit_outlet(
+    ctx: &Ctx<'_>,
+    outlet_id: &OutletId,
+    changes: &OutletEdit,
+    stamp: &Hlc,
+) -> Result<Vec<Event>> {
+    ctx.granted(Action::OutletEditDetails)?;
+    let current = ctx.state.outlet(outlet_id)?;
+    ctx.authorize(Action::OutletEditDetails, Target::Outlet(current))?;
+    if changes.fields().is_empty() {
+        return Err(Error::invalid("changes", "sets no field"));
+    }
+    crate::text::check_name("stamp.node", &stamp.node)?;
+    let stamps = ctx.state.outlet_stamps.get(outlet_id);
+    let later = |f: &str| stamps.and_then(|s| s.get(f)).is_some_and(|s| s >= stamp);
+    let applied = changes.only(|f| !later(f));
+    let mut edited = current.clone();
+    applied.apply_to(&mut edited);
+    edited.validate()?;
+    let superseded = changes
+        .fields()
+        .into_iter()
+        .filter(|f| later(f))
+        .map(str::to_owned)
+        .collect();
+    Ok(vec![Event::OutletEdited {
+        outlet_id: outlet_id.clone(),
+        stamp: stamp.clone(),
+        applied,
+        superseded,
     }])
 }
 

@@ -28,6 +28,8 @@ pub(crate) struct Ctx<'a> {
     pub state: &'a State,
     pub env: &'a Envelope,
     pub actor: &'a Staff,
+    /// Pushed by an offline device: the sync policies apply.
+    pub synced: bool,
 }
 
 impl Ctx<'_> {
@@ -105,7 +107,7 @@ pub(crate) fn check_lines<T>(lines: &[T]) -> Result<()> {
 ///
 /// # Errors
 /// Any [`Error`] kind the command can fail with; nothing is changed either way.
-pub(crate) fn decide(state: &State, env: &Envelope) -> Result<Vec<Event>> {
+pub(crate) fn decide(state: &State, env: &Envelope, synced: bool) -> Result<Vec<Event>> {
     if state.staff.is_empty() {
         return master::bootstrap(state, env);
     }
@@ -118,7 +120,12 @@ pub(crate) fn decide(state: &State, env: &Envelope) -> Result<Vec<Event>> {
             action: env.command.name().into(),
             reason: "not a known, active staff member".into(),
         })?;
-    let ctx = Ctx { state, env, actor };
+    let ctx = Ctx {
+        state,
+        env,
+        actor,
+        synced,
+    };
     match &env.command {
         Command::UpdateSettings { settings } => master::update_settings(&ctx, settings),
         Command::CreateSku { sku } => master::create_sku(&ctx, sku),
@@ -127,6 +134,11 @@ pub(crate) fn decide(state: &State, env: &Envelope) -> Result<Vec<Event>> {
         Command::SetPromotion { promotion } => master::set_promotion(&ctx, promotion),
         Command::CreateOutlet { outlet } => master::create_outlet(&ctx, outlet),
         Command::UpdateOutlet { outlet } => master::update_outlet(&ctx, outlet),
+        Command::EditOutlet {
+            outlet_id,
+            changes,
+            stamp,
+        } => master::edit_outlet(&ctx, outlet_id, changes, stamp),
         Command::SetCreditLimit {
             outlet_id,
             credit_limit,

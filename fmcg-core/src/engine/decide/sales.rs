@@ -16,6 +16,7 @@ use crate::money::Money;
 use crate::order::{ApprovalReason, LotQty, Order, OrderLine, OrderStatus};
 use crate::outlet::{Outlet, OutletStatus};
 use crate::quantity::to_base_units;
+use crate::sync::ShortfallPolicy;
 use crate::text::{MAX_LONG_TEXT, check_name, check_text};
 
 /// An order as priced, before stock and credit.
@@ -195,8 +196,16 @@ pub(super) fn submit(ctx: &Ctx<'_>, input: &OrderInput) -> Result<Vec<Event>> {
         *n = n.saturating_add(l.qty_ordered);
     }
     let mut plans: BTreeMap<SkuId, VecDeque<(LotId, i64)>> = BTreeMap::new();
+    let policy = ctx
+        .synced
+        .then_some(ctx.state.settings.sync.stock_shortfall);
+    let partial = policy.is_some_and(|p| p != ShortfallPolicy::Reject);
     for (sku, requested) in need {
-        let plan = draft.fefo(&location, &sku, requested, on)?;
+        let plan = if partial {
+            draft.fefo_upto(&location, &sku, requested, on)
+        } else {
+            draft.fefo(&location, &sku, requested, on)?
+        };
         for (lot, qty) in &plan {
             draft.push(StockMove {
                 kind: MoveKind::Reservation,
@@ -229,6 +238,22 @@ pub(super) fn submit(ctx: &Ctx<'_>, input: &OrderInput) -> Result<Vec<Event>> {
             }
         }
         line.qty_allocated = line.qty_ordered - left;
+    }
+    let short: Vec<&OrderLine> = priced
+        .lines
+        .iter()
+        .filter(|l| l.qty_allocated < l.qty_ordered)
+        .collect();
+    let nothing = priced.lines.iter().all(|l| l.qty_allocated == 0);
+    if !short.is_empty() && (policy == Some(ShortfallPolicy::HoldForApproval) || nothing) {
+        let held = short.iter().map(|l| ApprovalReason::StockShortfall {
+            line_no: l.line_no,
+            sku: l.sku.clone(),
+            ordered: l.qty_ordered,
+            allocated: l.qty_allocated,
+        });
+        let held: Vec<ApprovalReason> = held.collect();
+        priced.reasons.extend(held);
     }
     let total = priced.net.checked_add(priced.tax)?;
     if let Some(limit) = outlet.credit_limit {
