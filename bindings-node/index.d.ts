@@ -33,6 +33,19 @@ export declare class Engine {
   queryTable(actor: string, query: object): Record<string, any[]>
   /** `query`, off the event loop. */
   queryAsync(actor: string, query: object): Promise<any>
+  /**
+   * Applies a device's outbox (a push request) as `actor`, the authenticated user, at
+   * `serverNow` (ISO 8601): one result per command, `accepted`, `adjusted` or
+   * `rejected`.
+   */
+  push(actor: string, request: object, serverNow: string): any
+  /**
+   * The events after the request's `since_seq` that `actor` may see, or a fresh scoped
+   * snapshot when their scope changed.
+   */
+  pull(actor: string, request: { since_seq: number, limit?: number }): any
+  /** Everything `actor` may see now, to start a device's replica from. */
+  scopedSnapshot(actor: string): any
   /** The events with a sequence number greater than `seq`, in order. */
   eventsSince(seq: number): any[]
   /** Sequence number of the last event (0 when empty). */

@@ -5,12 +5,13 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite, routingSuite, fieldSuite, world, lines, envelope } from '../../fixtures/js/suite.mjs';
+import { suite, routingSuite, fieldSuite, syncSuite, world, lines, envelope } from '../../fixtures/js/suite.mjs';
 
 const fmcg = createRequire(import.meta.url)('../index.js');
 
 suite('node', fmcg);
 fieldSuite('node', fmcg);
+syncSuite('node', fmcg);
 routingSuite('node', fmcg);
 
 test('node: routeAsync resolves to the same plan as route', async () => {

@@ -18,6 +18,7 @@ use fmcg_core::{
     Engine as CoreEngine, Envelope, FsyncPolicy, JournaledEngine, Outcome, Query, QueryResult,
     StaffId,
     routing::{self, Request},
+    sync::{PullRequest, PushRequest},
 };
 use napi::bindgen_prelude::{AsyncTask, Buffer, Unknown};
 use napi::{Env, ScopedTask, Task};
@@ -161,6 +162,63 @@ impl Engine {
             actor,
             query,
         }))
+    }
+
+    /// Applies a device's outbox (a push request) as `actor`, the authenticated user, at
+    /// `serverNow` (ISO 8601): one result per command, `accepted`, `adjusted` or
+    /// `rejected`.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "actor: string, request: object, serverNow: string",
+        ts_return_type = "any"
+    )]
+    pub fn push(
+        &self,
+        env: Env,
+        actor: Unknown<'_>,
+        request: Unknown<'_>,
+        server_now: Unknown<'_>,
+    ) -> napi::Result<serde_json::Value> {
+        let actor: StaffId = convert::from_js(&env, &actor)?;
+        let request: PushRequest = convert::from_js(&env, &request)?;
+        let now: chrono::DateTime<chrono::Utc> = convert::from_js(&env, &server_now)?;
+        let response = lock(&self.inner)
+            .push(&actor, request, now)
+            .map_err(|e| errors::to_js(&env, &e))?;
+        convert::to_js(&env, &response)
+    }
+
+    /// The events after the request's `since_seq` that `actor` may see, or a fresh scoped
+    /// snapshot when their scope changed.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "actor: string, request: { since_seq: number, limit?: number }",
+        ts_return_type = "any"
+    )]
+    pub fn pull(
+        &self,
+        env: Env,
+        actor: Unknown<'_>,
+        request: Unknown<'_>,
+    ) -> napi::Result<serde_json::Value> {
+        let actor: StaffId = convert::from_js(&env, &actor)?;
+        let request: PullRequest = convert::from_js(&env, &request)?;
+        let response = lock(&self.inner)
+            .engine()
+            .pull(&actor, request)
+            .map_err(|e| errors::to_js(&env, &e))?;
+        convert::to_js(&env, &response)
+    }
+
+    /// Everything `actor` may see now, to start a device's replica from.
+    #[napi(catch_unwind, ts_args_type = "actor: string", ts_return_type = "any")]
+    pub fn scoped_snapshot(&self, env: Env, actor: Unknown<'_>) -> napi::Result<serde_json::Value> {
+        let actor: StaffId = convert::from_js(&env, &actor)?;
+        let snapshot = lock(&self.inner)
+            .engine()
+            .scoped_snapshot(&actor)
+            .map_err(|e| errors::to_js(&env, &e))?;
+        convert::to_js(&env, &snapshot)
     }
 
     /// The events with a sequence number greater than `seq`, in order.

@@ -9,6 +9,8 @@ mod errors;
 
 use std::path::PathBuf;
 
+use chrono::{DateTime, Utc};
+use fmcg_core::sync::{PullRequest, PushRequest};
 use fmcg_core::{Engine, Envelope, FsyncPolicy, JournaledEngine, Query, StaffId};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -97,6 +99,55 @@ impl PyEngine {
             .detach(|| self.inner.engine().query_table(&actor, &query))
             .map_err(|e| errors::to_py(py, &e))?;
         convert::to_arrow(py, &table)
+    }
+
+    /// Applies a device's outbox (a `push_request` dict) as `actor`, the authenticated user,
+    /// at `server_now` (ISO 8601): one result per command, `accepted`, `adjusted` or
+    /// `rejected`, with the sync policies of `settings.sync`.
+    fn push<'py>(
+        &mut self,
+        py: Python<'py>,
+        actor: &Bound<'py, PyAny>,
+        request: &Bound<'py, PyAny>,
+        server_now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let actor: StaffId = convert::from_py(actor)?;
+        let request: PushRequest = convert::from_py(request)?;
+        let now: DateTime<Utc> = convert::from_py(server_now)?;
+        let response = py
+            .detach(|| self.inner.push(&actor, request, now))
+            .map_err(|e| errors::to_py(py, &e))?;
+        convert::to_py(py, &response)
+    }
+
+    /// The events after the request's `since_seq` that `actor` may see (a `pull_request`
+    /// dict: `{"since_seq": n, "limit": 10000}`), or a fresh scoped snapshot when their
+    /// scope changed.
+    fn pull<'py>(
+        &self,
+        py: Python<'py>,
+        actor: &Bound<'py, PyAny>,
+        request: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let actor: StaffId = convert::from_py(actor)?;
+        let request: PullRequest = convert::from_py(request)?;
+        let response = py
+            .detach(|| self.inner.engine().pull(&actor, request))
+            .map_err(|e| errors::to_py(py, &e))?;
+        convert::to_py(py, &response)
+    }
+
+    /// Everything `actor` may see now, to start a device's replica from.
+    fn scoped_snapshot<'py>(
+        &self,
+        py: Python<'py>,
+        actor: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let actor: StaffId = convert::from_py(actor)?;
+        let snapshot = py
+            .detach(|| self.inner.engine().scoped_snapshot(&actor))
+            .map_err(|e| errors::to_py(py, &e))?;
+        convert::to_py(py, &snapshot)
     }
 
     /// The events with a sequence number greater than `seq`, in order.

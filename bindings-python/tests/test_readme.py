@@ -18,7 +18,7 @@ def test_every_python_block_of_the_readme_runs() -> None:
         exec(compile(block, str(README), "exec"), {})  # noqa: S102 - our own README
 
 
-@pytest.mark.parametrize("name", ["routing.md", "field.md"])
+@pytest.mark.parametrize("name", ["routing.md", "field.md", "sync.md"])
 def test_every_python_block_of_the_guides_runs(name: str) -> None:
     guide = ROOT / "docs" / name
     blocks = re.findall(r"```python\n(.*?)```", guide.read_text(), flags=re.S)

@@ -1,0 +1,104 @@
+// The offline-order page in headless Chromium: a rep's replica (the web target) syncing
+// over HTTP with a server running the engine (the Node target) in this process. The
+// network is switched off, an order is taken, the sync fails and keeps it; the network
+// comes back and the sync delivers it exactly once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const WEB = join(HERE, '..', 'web');
+const FIXTURES = join(HERE, '..', '..', 'fixtures');
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+const { Engine } = createRequire(import.meta.url)('../pkg-node/bindings_wasm.js');
+const NOW = '2026-03-02T03:00:00Z';
+
+function serverEngine() {
+  const engine = new Engine();
+  for (const line of readFileSync(join(FIXTURES, 'small_distributor.jsonl'), 'utf8').split('\n')) {
+    if (line.trim()) engine.applyJson(line);
+  }
+  return engine;
+}
+
+function serve(engine) {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    if (url.pathname.startsWith('/sync/')) {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const actor = url.searchParams.get('actor');
+      const input = body ? JSON.parse(body) : {};
+      try {
+        const answer = {
+          '/sync/snapshot': () => engine.scopedSnapshot(actor),
+          '/sync/push': () => engine.push(actor, input, NOW),
+          '/sync/pull': () => engine.pull(actor, input),
+        }[url.pathname]();
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+      } catch (e) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(e) }));
+      }
+      return;
+    }
+    const file = normalize(join(WEB, url.pathname.slice(1)));
+    if (!file.startsWith(WEB) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+test('an order taken offline in the browser reaches the server once when the network is back', async () => {
+  const engine = serverEngine();
+  const server = await serve(engine);
+  const { port } = server.address();
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'fmcg-chromium-')), {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`http://127.0.0.1:${port}/offline.html`);
+    await page.waitForFunction(() => document.getElementById('status').textContent === 'ready', null, { timeout: 30_000 });
+    const before = engine.lastSeq;
+
+    await context.setOffline(true);
+    assert.equal(await page.evaluate(() => window.takeOrder()), 3, 'check-in, order, check-out queued');
+    assert.equal(await page.evaluate(() => window.sync()), 'offline');
+    assert.equal(await page.textContent('#pending'), '3');
+    assert.match(await page.textContent('#orders'), /WEB-1 O-001 allocated/);
+    assert.equal(engine.lastSeq, before, 'nothing reached the server');
+
+    await context.setOffline(false);
+    assert.equal(await page.evaluate(() => window.sync()), 'synced');
+    assert.equal(await page.textContent('#pending'), '0');
+    assert.equal(await page.evaluate(() => window.sync()), 'synced', 'a second sync repeats nothing');
+    const order = engine.query('admin', { type: 'orders', outlet: 'O-001' }).rows.filter((o) => o.id === 'WEB-1');
+    assert.equal(order.length, 1);
+    assert.equal(order[0].lines[0].qty_allocated, 48);
+    // The phone now holds exactly the server's view for REP-1.
+    const saved = await page.evaluate(() => window.replicaState());
+    const expected = engine.scopedSnapshot('REP-1');
+    assert.equal(saved.seq, engine.lastSeq);
+    assert.deepEqual(saved.base, expected.state);
+    assert.deepEqual(saved.outbox, []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    server.close();
+  }
+});
