@@ -484,6 +484,10 @@ impl crate::sync::Committer for JournaledEngine {
         &self.engine
     }
 
+    fn engine_mut(&mut self) -> &mut Engine {
+        &mut self.engine
+    }
+
     fn commit(&mut self, commit: Commit) -> Result<Outcome> {
         if let Some(journal) = &mut self.journal {
             journal.append(&commit)?;

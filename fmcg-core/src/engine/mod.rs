@@ -169,6 +169,8 @@ pub struct Engine {
     next_seq: u64,
     /// Events that changed what someone may see, with whose view (`None`: anyone's).
     scope_changes: Vec<(u64, Option<StaffId>)>,
+    /// Pushed commands refused, so a late duplicate gets the same answer.
+    rejected: HashMap<CommandId, (Envelope, Error)>,
 }
 
 impl Default for Engine {
@@ -187,6 +189,7 @@ impl Engine {
             by_command: HashMap::new(),
             next_seq: 1,
             scope_changes: Vec::new(),
+            rejected: HashMap::new(),
         }
     }
 
@@ -469,6 +472,20 @@ impl Engine {
             serde_json::from_slice(bytes).map_err(|e| Error::json(&e))?;
         let snapshot: Snapshot = serde_json::from_value(value).map_err(|e| Error::json(&e))?;
         Engine::restore(snapshot)
+    }
+
+    /// The refusal of a pushed command, if this exact envelope was refused before.
+    pub(crate) fn rejection(&self, envelope: &Envelope) -> Option<&Error> {
+        self.rejected
+            .get(&envelope.command_id)
+            .filter(|(seen, _)| seen == envelope)
+            .map(|(_, e)| e)
+    }
+
+    /// Remembers the refusal of a pushed command.
+    pub(crate) fn remember_rejection(&mut self, envelope: Envelope, error: Error) {
+        self.rejected
+            .insert(envelope.command_id.clone(), (envelope, error));
     }
 
     /// The scope changes after `seq`: `(seq, whose view)`, `None` for anyone's.

@@ -217,10 +217,25 @@ pub struct PullResponse {
     /// More events follow `to_seq`: pull again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub more: bool,
+    /// The actor's own commands applied in `(since_seq, to_seq]`: a replica drops them from
+    /// its outbox (and learns of their adjustments) even when the push's answer was lost.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acknowledged: Vec<Acknowledgement>,
     /// The actor's scope changed (an outlet reassigned, a trip planned, a role changed):
     /// start again from this snapshot instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resync: Option<Box<ScopedSnapshot>>,
+}
+
+/// One of the actor's commands the server applied, as a pull reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Acknowledgement {
+    /// The command.
+    pub command_id: CommandId,
+    /// What a policy changed, if anything.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<Adjustment>,
 }
 
 /// Everything one actor may see at one sequence number: what a new device starts from.

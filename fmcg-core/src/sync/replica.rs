@@ -1,6 +1,8 @@
 //! The device's side of sync: a scoped base state, an outbox applied optimistically to a
 //! local view, and the notices the host shows its user.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -12,8 +14,8 @@ use crate::engine::state::State;
 use crate::error::{Error, Result};
 use crate::ids::{CommandId, DeviceId, StaffId};
 use crate::sync::{
-    Adjustment, Hlc, PullRequest, PullResponse, PushRequest, PushResponse, PushStatus,
-    SCOPED_SNAPSHOT_VERSION, ScopedSnapshot, adjustments,
+    Acknowledgement, Adjustment, Hlc, PullRequest, PullResponse, PushRequest, PushResponse,
+    PushStatus, SCOPED_SNAPSHOT_VERSION, ScopedSnapshot, adjustments,
 };
 
 /// A command in the outbox.
@@ -78,7 +80,8 @@ pub struct LocalOutcome {
     /// The command.
     pub command_id: CommandId,
     /// Its events on the local view (the server assigns sequence numbers when it applies
-    /// it).
+    /// it). For a repeat of a queued command: the server's events once acknowledged, else
+    /// none (the first call returned them).
     pub events: Vec<Event>,
     /// What the sync policies changed locally (the server decides again).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -299,14 +302,8 @@ impl ClientReplica {
                     p.server_events = r.events.iter().map(|e| e.event.clone()).collect();
                     p.local_error = None;
                     if r.status == PushStatus::Adjusted {
-                        self.notices.push(Notice {
-                            kind: NoticeKind::Adjusted,
-                            command_id: Some(r.command_id.clone()),
-                            adjustments: r.adjustments.clone(),
-                            error: None,
-                            skew_ms: None,
-                            message: format!("`{}` was applied with changes", r.command_id),
-                        });
+                        self.notices
+                            .push(adjusted_notice(&r.command_id, &r.adjustments));
                     }
                 }
                 PushStatus::Rejected => {
@@ -325,6 +322,10 @@ impl ClientReplica {
                 }
             }
         }
+        // A late answer for a command whose events the base already holds.
+        let seq = self.seq;
+        self.outbox
+            .retain(|p| p.acknowledged_at.is_none_or(|at| at > seq));
         self.rebase();
     }
 
@@ -383,9 +384,28 @@ impl ClientReplica {
             }
             self.seq = response.to_seq;
         }
+        // Out: what the base now holds — acknowledged up to here, or applied by the server
+        // whatever became of the push's answer (its adjustments are told now).
         let seq = self.seq;
-        self.outbox
-            .retain(|p| p.acknowledged_at.is_none_or(|at| at > seq));
+        let applied: BTreeMap<&CommandId, &Acknowledgement> = response
+            .acknowledged
+            .iter()
+            .map(|a| (&a.command_id, a))
+            .collect();
+        let mut notices = Vec::new();
+        self.outbox.retain(|p| {
+            if let Some(at) = p.acknowledged_at {
+                return at > seq;
+            }
+            let Some(ack) = applied.get(&p.envelope.command_id) else {
+                return true;
+            };
+            if !ack.adjustments.is_empty() {
+                notices.push(adjusted_notice(&ack.command_id, &ack.adjustments));
+            }
+            false
+        });
+        self.notices.extend(notices);
         self.rebase();
         Ok(())
     }
@@ -445,6 +465,17 @@ impl ClientReplica {
         }
         self.notices.extend(conflicts);
         self.view = view;
+    }
+}
+
+fn adjusted_notice(command_id: &CommandId, adjustments: &[Adjustment]) -> Notice {
+    Notice {
+        kind: NoticeKind::Adjusted,
+        command_id: Some(command_id.clone()),
+        adjustments: adjustments.to_vec(),
+        error: None,
+        skew_ms: None,
+        message: format!("`{command_id}` was applied with changes"),
     }
 }
 

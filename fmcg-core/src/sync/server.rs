@@ -10,14 +10,16 @@ use crate::ids::StaffId;
 use crate::order::{ApprovalReason, OrderStatus};
 use crate::sync::scope::Viewer;
 use crate::sync::{
-    Adjustment, MAX_PULL, PullRequest, PullResponse, PushRequest, PushResponse, PushResult,
-    PushStatus, SCOPED_SNAPSHOT_VERSION, ScopedSnapshot, ShortLine,
+    Acknowledgement, Adjustment, MAX_PULL, PullRequest, PullResponse, PushRequest, PushResponse,
+    PushResult, PushStatus, SCOPED_SNAPSHOT_VERSION, ScopedSnapshot, ShortLine,
 };
 
 /// An engine that commits: the in-memory [`Engine`], or one that writes a journal first.
 pub trait Committer {
     /// The engine.
     fn engine(&self) -> &Engine;
+    /// The engine, to remember refusals (kept in memory only, not in the journal).
+    fn engine_mut(&mut self) -> &mut Engine;
     /// Makes a prepared commit durable and visible.
     ///
     /// # Errors
@@ -27,6 +29,10 @@ pub trait Committer {
 
 impl Committer for Engine {
     fn engine(&self) -> &Engine {
+        self
+    }
+
+    fn engine_mut(&mut self) -> &mut Engine {
         self
     }
 
@@ -98,7 +104,9 @@ fn result(outcome: Outcome, recorded_in_future: bool) -> PushResult {
 
 /// Applies a device's outbox as `actor` (authenticated by the host), in order. Each command
 /// is decided with the sync policies; a command already applied returns its original
-/// outcome; a command that fails is `rejected` and changes nothing.
+/// outcome; a command that fails is `rejected` and changes nothing. A refusal is
+/// remembered (in memory), so a late duplicate of the same envelope is refused again
+/// rather than decided anew after the device was told.
 ///
 /// # Errors
 /// [`Error::PermissionDenied`] for an unknown or inactive actor (nothing is applied), and
@@ -118,8 +126,17 @@ pub fn push<C: Committer + ?Sized>(
     for envelope in request.commands {
         let future = (envelope.recorded_at - server_now).num_milliseconds() > max_skew_ms;
         let command_id = envelope.command_id.clone();
-        let decided = if &envelope.actor == actor {
-            target.engine().prepare_as(envelope, true)
+        let decided = if let Some(e) = target.engine().rejection(&envelope) {
+            // Refused before: a late duplicate gets the same answer.
+            Err(e.clone())
+        } else if &envelope.actor == actor {
+            let prepared = target.engine().prepare_as(envelope.clone(), true);
+            if let Err(e) = &prepared
+                && e.kind() != crate::error::ErrorKind::Conflict
+            {
+                target.engine_mut().remember_rejection(envelope, e.clone());
+            }
+            prepared
         } else {
             Err(Error::PermissionDenied {
                 actor: actor.to_string(),
@@ -186,6 +203,12 @@ impl Engine {
             .scope_changes_since(request.since_seq)
             .iter()
             .any(|(_, who)| viewer.touched_by(who.as_ref()));
+        let mine = |c: &Commit| {
+            (&c.envelope.actor == actor).then(|| Acknowledgement {
+                command_id: c.envelope.command_id.clone(),
+                adjustments: adjustments(&c.events),
+            })
+        };
         if changed {
             return Ok(PullResponse {
                 actor: actor.clone(),
@@ -193,6 +216,11 @@ impl Engine {
                 to_seq: head,
                 events: Vec::new(),
                 more: false,
+                acknowledged: self
+                    .commits_after(request.since_seq)
+                    .iter()
+                    .filter_map(mine)
+                    .collect(),
                 resync: Some(Box::new(self.scoped_snapshot(actor)?)),
             });
         }
@@ -200,6 +228,7 @@ impl Engine {
         let mut events = Vec::new();
         let mut to_seq = request.since_seq;
         let mut more = false;
+        let mut acknowledged = Vec::new();
         'commits: for commit in self.commits_after(request.since_seq) {
             let visible: Vec<EventRecord> = (commit.first_seq..)
                 .zip(&commit.events)
@@ -220,6 +249,7 @@ impl Engine {
                 break 'commits;
             }
             events.extend(visible);
+            acknowledged.extend(mine(commit));
             to_seq = commit.last_seq();
         }
         Ok(PullResponse {
@@ -228,6 +258,7 @@ impl Engine {
             to_seq,
             events,
             more,
+            acknowledged,
             resync: None,
         })
     }

@@ -148,6 +148,30 @@ fn an_offline_shortfall_follows_the_distributors_policy() {
         ErrorKind::InsufficientStock
     );
     assert_eq!(crate::support::state_json(&w.engine), before);
+    // Stock arrives; a late duplicate of the refused push is still refused, as the device
+    // was told, but the same order under a new id goes through.
+    w.ok(
+        "WH-1",
+        json!({"type": "create_purchase_order", "purchase_order_id": "PO-X", "supplier": "SUP1",
+        "warehouse": "W1", "lines": [{"sku": "COLA-330", "qty": 500, "unit_cost": "1.00"}]}),
+    );
+    w.ok(
+        "WH-1",
+        json!({"type": "receive_goods", "receipt_id": "RC-X", "purchase_order_id": "PO-X",
+        "lines": [{"sku": "COLA-330", "lot": "L-X", "expiry": "2026-12-31", "qty": 500}]}),
+    );
+    let late = push(
+        &mut w.engine,
+        "REP-1",
+        vec![device("REP-1", "c1", big_order("SO-1"))],
+    );
+    assert_eq!(late.results[0].status, PushStatus::Rejected);
+    let again = push(
+        &mut w.engine,
+        "REP-1",
+        vec![device("REP-1", "c1b", big_order("SO-1"))],
+    );
+    assert_eq!(again.results[0].status, PushStatus::Accepted);
 }
 
 #[test]

@@ -683,7 +683,11 @@ fn a_week_offline_converges_applies_everything_once_and_reports_every_change() {
         outlets_per_rep: 15,
         days: 5,
         visits_per_day: 6,
-        seed: 7,
+        // Another week: FMCG_SIM_SEED=<n> cargo test -p fmcg-core --test it sync_sim
+        seed: std::env::var("FMCG_SIM_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(7),
     };
     let mut sim = Sim::new(&shape);
     sim.run(&shape);
