@@ -53,6 +53,17 @@ fn sync(c: &mut Criterion) {
     g.bench_function("pull/10k_events", |b| {
         b.iter(|| served.pull(&rep, pull).unwrap_or_else(|e| panic!("{e}")));
     });
+    // The bench world's rep also holds the warehouse and finance roles; the snapshot is
+    // for a plain sales rep.
+    let mut world = world;
+    world
+        .apply(fmcg_benches::envelope(
+            "plain-rep",
+            "admin",
+            serde_json::json!({"type": "update_staff", "staff": {
+                "id": "rep", "employee_no": "1", "name": "R", "roles": ["sales_rep"]}}),
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
     g.throughput(Throughput::Elements(1));
     g.bench_function("snapshot/rep_300_outlets_500_skus", |b| {
         b.iter(|| {
@@ -69,6 +80,9 @@ fn sync(c: &mut Criterion) {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     eprintln!("scoped snapshot: {} bytes of JSON", bytes.len());
+    if let Ok(path) = std::env::var("FMCG_SNAPSHOT_OUT") {
+        std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
     g.bench_function("bootstrap/rep_300_outlets_500_skus", |b| {
         b.iter(|| {
             let s = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"));
