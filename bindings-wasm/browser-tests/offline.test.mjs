@@ -4,18 +4,11 @@
 // comes back and the sync delivers it exactly once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { serve, launch, FIXTURES } from './support.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const WEB = join(HERE, '..', 'web');
-const FIXTURES = join(HERE, '..', '..', 'fixtures');
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 const { Engine } = createRequire(import.meta.url)('../pkg-node/bindings_wasm.js');
 const NOW = '2026-03-02T03:00:00Z';
 
@@ -27,47 +20,15 @@ function serverEngine() {
   return engine;
 }
 
-function serve(engine) {
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    if (url.pathname.startsWith('/sync/')) {
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      const actor = url.searchParams.get('actor');
-      const input = body ? JSON.parse(body) : {};
-      try {
-        const answer = {
-          '/sync/snapshot': () => engine.scopedSnapshot(actor),
-          '/sync/push': () => engine.push(actor, input, NOW),
-          '/sync/pull': () => engine.pull(actor, input),
-        }[url.pathname]();
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-      } catch (e) {
-        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(e) }));
-      }
-      return;
-    }
-    const file = normalize(join(WEB, url.pathname.slice(1)));
-    if (!file.startsWith(WEB) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 test('an order taken offline in the browser reaches the server once when the network is back', async () => {
   const engine = serverEngine();
-  const server = await serve(engine);
-  const { port } = server.address();
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'fmcg-chromium-')), {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+  const server = await serve({
+    '/sync/snapshot': (_, url) => engine.scopedSnapshot(url.searchParams.get('actor')),
+    '/sync/push': (body, url) => engine.push(url.searchParams.get('actor'), body, NOW),
+    '/sync/pull': (body, url) => engine.pull(url.searchParams.get('actor'), body),
   });
+  const { port } = server.address();
+  const context = await launch();
   try {
     const page = await context.newPage();
     const errors = [];
