@@ -549,3 +549,58 @@ proptest! {
         sim.check();
     }
 }
+
+#[test]
+fn a_pending_command_the_server_overtook_is_flagged_then_reported_rejected() {
+    let mut w = World::standard();
+    let mut replica = ClientReplica::new(
+        w.engine.scoped_snapshot(&staff("REP-1")).unwrap(),
+        "phone-REP-1".parse().unwrap(),
+    )
+    .unwrap();
+    // Offline: a check-in at O-001, shown on the phone at once.
+    replica
+        .record(device(
+            "REP-1",
+            "v1",
+            json!({"type": "check_in", "visit_id": "V-1", "outlet": "O-001"}),
+        ))
+        .unwrap();
+    assert!(replica.view().field.visits.contains_key("V-1"));
+    assert!(!replica.base().field.visits.contains_key("V-1"));
+    // Meanwhile the office closes the outlet.
+    let mut outlet = w.engine.state().outlets["O-001"].clone();
+    outlet.status = fmcg_core::OutletStatus::Closed;
+    w.ok("SUP-1", json!({"type": "update_outlet", "outlet": outlet}));
+    let pulled = w
+        .engine
+        .pull(&staff("REP-1"), replica.pull_request(100))
+        .unwrap();
+    replica.apply_pull(&pulled).unwrap();
+    let notices = replica.take_notices();
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].kind, NoticeKind::LocalConflict);
+    assert_eq!(
+        notices[0].error.as_ref().unwrap().kind(),
+        ErrorKind::InvalidState
+    );
+    assert!(!replica.view().field.visits.contains_key("V-1"));
+    assert_eq!(
+        replica.unacknowledged(),
+        1,
+        "still sent: the server decides"
+    );
+    // The server refuses it; the phone reports it and the outbox empties.
+    let answer = w
+        .engine
+        .push(&staff("REP-1"), replica.push_request(Some(at())), at())
+        .unwrap();
+    replica.apply_push(&answer);
+    let notices = replica.take_notices();
+    assert_eq!(
+        notices.iter().map(|n| n.kind).collect::<Vec<_>>(),
+        vec![NoticeKind::Rejected]
+    );
+    assert!(replica.pending().is_empty());
+    assert_eq!(replica.view(), replica.base());
+}
