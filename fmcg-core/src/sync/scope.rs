@@ -65,14 +65,28 @@ pub(crate) fn scope_change(before: &State, event: &Event) -> Vec<Option<StaffId>
             }
             _ => vec![None],
         },
-        // A trip brings its outlets into its driver's view; loading can drop stops.
+        // A trip brings its outlets into its driver's view. Loading drops the stops left
+        // with nothing to deliver: out of the driver's view, and out of the view of the
+        // reps of those outlets, who saw the trip through them.
         Event::TripPlanned { trip } => vec![Some(trip.driver.clone())],
-        Event::TripLoaded { trip_id, .. } => before
-            .field
-            .trips
-            .get(trip_id)
-            .map(|t| vec![Some(t.driver.clone())])
-            .unwrap_or_default(),
+        Event::TripLoaded {
+            trip_id, orders, ..
+        } => match before.field.trips.get(trip_id) {
+            Some(t) => {
+                let mut who = vec![Some(t.driver.clone())];
+                for stop in &t.stops {
+                    if !stop.orders.iter().any(|o| orders.contains(o)) {
+                        let rep = before
+                            .outlets
+                            .get(&stop.outlet)
+                            .and_then(|o| o.assigned_rep.clone());
+                        who.extend(rep.map(Some));
+                    }
+                }
+                who
+            }
+            None => Vec::new(),
+        },
         _ => Vec::new(),
     }
 }

@@ -604,3 +604,47 @@ fn a_pending_command_the_server_overtook_is_flagged_then_reported_rejected() {
     assert!(replica.pending().is_empty());
     assert_eq!(replica.view(), replica.base());
 }
+
+#[test]
+fn a_stop_dropped_at_loading_leaves_the_reps_replica_as_a_fresh_snapshot_would() {
+    let mut w = World::standard();
+    let order = |id: &str, outlet: &str| {
+        json!({"type": "submit_order", "order_id": id, "outlet": outlet, "warehouse": "W1",
+            "lines": [{"sku": "COLA-330", "qty": 24}]})
+    };
+    w.ok("REP-1", order("SO-A", "O-001"));
+    w.ok("REP-2", order("SO-B", "O-003"));
+    w.ok(
+        "WH-1",
+        json!({"type": "plan_trip", "trip_id": "TR-9", "driver": "DRV-1",
+        "vehicle": "V1", "date": "2026-03-02", "orders": ["SO-A", "SO-B"]}),
+    );
+    let rep2 = staff("REP-2");
+    let mut replica = ClientReplica::new(
+        w.engine.scoped_snapshot(&rep2).unwrap(),
+        "phone-REP-2".parse().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        replica.base().field.trips["TR-9"].stops.len(),
+        1,
+        "only REP-2's stop"
+    );
+    // REP-2's order is cancelled, so loading leaves its stop behind.
+    w.ok(
+        "REP-2",
+        json!({"type": "cancel_order", "order_id": "SO-B", "reason": "shop shut"}),
+    );
+    w.ok("WH-1", json!({"type": "load_trip", "trip_id": "TR-9"}));
+    let pulled = w.engine.pull(&rep2, replica.pull_request(100)).unwrap();
+    assert!(
+        pulled.resync.is_some(),
+        "the rep's view changed with the load"
+    );
+    replica.apply_pull(&pulled).unwrap();
+    assert_eq!(
+        serde_json::to_string(replica.base()).unwrap(),
+        serde_json::to_string(&w.engine.scoped_snapshot(&rep2).unwrap().state).unwrap()
+    );
+    assert!(!replica.base().field.trips.contains_key("TR-9"));
+}
