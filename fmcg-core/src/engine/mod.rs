@@ -61,13 +61,20 @@ impl Commit {
 
     /// The events as records.
     pub fn records(&self) -> impl Iterator<Item = EventRecord> + '_ {
-        self.events.iter().enumerate().map(|(i, e)| EventRecord {
-            seq: self.first_seq.saturating_add(i as u64),
+        (self.first_seq..)
+            .zip(&self.events)
+            .map(|(seq, e)| self.record(seq, e.clone()))
+    }
+
+    /// `event` (one of this commit's, possibly redacted) as the record numbered `seq`.
+    pub(crate) fn record(&self, seq: u64, event: Event) -> EventRecord {
+        EventRecord {
+            seq,
             command_id: self.envelope.command_id.clone(),
             actor: self.envelope.actor.clone(),
             recorded_at: self.envelope.recorded_at,
-            event: e.clone(),
-        })
+            event,
+        }
     }
 }
 

@@ -233,15 +233,7 @@ impl Engine {
             let visible: Vec<EventRecord> = (commit.first_seq..)
                 .zip(&commit.events)
                 .filter(|(seq, _)| *seq > request.since_seq)
-                .filter_map(|(seq, e)| {
-                    Some(EventRecord {
-                        seq,
-                        command_id: commit.envelope.command_id.clone(),
-                        actor: commit.envelope.actor.clone(),
-                        recorded_at: commit.envelope.recorded_at,
-                        event: viewer.event(e)?,
-                    })
-                })
+                .filter_map(|(seq, e)| Some(commit.record(seq, viewer.event(e)?)))
                 .collect();
             // Whole commits only, so a replica never holds half a command.
             if !events.is_empty() && events.len() + visible.len() > limit {
